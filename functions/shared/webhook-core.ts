@@ -1,0 +1,179 @@
+/**
+ * The webhook's whole decision, as pure synchronous functions with no AWS in them: what to do with
+ * one request from Panther (enqueue it, or answer at once), and what to answer once the queue has
+ * spoken. The Lambda handler and the local server are thin adapters around this module.
+ */
+import type { ErrorObject } from 'ajv';
+import { FORWARDER_SETTINGS } from '../../lib/forwarder-settings';
+import type { PantherAlert } from './generated/panther-alert';
+import validatePantherAlert from './generated/validate-panther-alert';
+
+export type { PantherAlert };
+
+/** SQS's hard limit for one message, body and attributes together. */
+export const MAX_MESSAGE_BYTES = FORWARDER_SETTINGS.maxMessageBytes;
+
+/** What the core needs of a request: API Gateway's proxy event satisfies it as it is. */
+export interface WebhookRequest {
+  readonly body: string | null | undefined;
+  readonly isBase64Encoded?: boolean;
+}
+
+/** An HTTP answer. The body is short JSON: Panther shows it to analysts as the delivery status. */
+export interface WebhookReply {
+  readonly statusCode: number;
+  readonly body: string;
+}
+
+/** The routing attributes every queued alert carries (SQS String message attributes). */
+export interface RoutingAttributes {
+  readonly severity: string;
+  readonly type: string;
+  readonly detectionId: string;
+  readonly alertId?: string;
+}
+
+export type Decision =
+  | {
+      readonly action: 'enqueue';
+      /** The body exactly as received (see `toSqsText` for the one exception). */
+      readonly messageBody: string;
+      readonly attributes: RoutingAttributes;
+      readonly alert: PantherAlert;
+    }
+  | { readonly action: 'reply'; readonly reply: WebhookReply; readonly reason: RefusalReason };
+
+export type RefusalReason = 'empty' | 'too-large' | 'not-utf8' | 'not-json' | 'not-an-alert';
+
+/** How a SendMessage ended, as the adapter saw it. */
+export type EnqueueOutcome =
+  | { readonly ok: true; readonly messageId: string }
+  | { readonly ok: false; readonly failure: 'unreachable' | 'refused' };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const MAX_ERROR_DETAILS = 10;
+/** Routing attributes are for filtering; the full value always stays in the body. */
+const MAX_ATTRIBUTE_CHARS = 256;
+
+const reply = (statusCode: number, body: object): WebhookReply => ({ statusCode, body: JSON.stringify(body) });
+const refuse = (reason: RefusalReason, statusCode: number, body: object): Decision => ({
+  action: 'reply',
+  reason,
+  reply: reply(statusCode, body),
+});
+
+const TOO_LARGE = { error: `alert is larger than the ${MAX_MESSAGE_BYTES} bytes an SQS message can carry` };
+
+export function decideOnDelivery(request: WebhookRequest): Decision {
+  const raw = request.body ?? '';
+  // Check the size before decoding anything, so an oversized body costs nothing to refuse.
+  const bytes = request.isBase64Encoded ? Buffer.from(raw, 'base64') : undefined;
+  const byteLength = bytes ? bytes.length : Buffer.byteLength(raw, 'utf8');
+  if (byteLength === 0) return refuse('empty', 400, { error: 'empty body: expected one Panther alert as JSON' });
+  if (byteLength > MAX_MESSAGE_BYTES) return refuse('too-large', 413, TOO_LARGE);
+
+  let text = raw;
+  if (bytes) {
+    try {
+      text = utf8.decode(bytes);
+    } catch {
+      return refuse('not-utf8', 400, { error: 'body is not valid UTF-8' });
+    }
+  }
+
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // V8's message quotes the input; Panther would show it to analysts, so say no more than this.
+    return refuse('not-json', 400, { error: 'body is not valid JSON' });
+  }
+
+  if (!validatePantherAlert(parsed)) {
+    return refuse('not-an-alert', 400, {
+      error: 'not a Panther alert',
+      details: describeErrors(validatePantherAlert.errors ?? []),
+    });
+  }
+
+  const attributes = routingAttributes(parsed);
+  const messageBody = toSqsText(text);
+  if (messageBytes(messageBody, attributes) > MAX_MESSAGE_BYTES) return refuse('too-large', 413, TOO_LARGE);
+  return { action: 'enqueue', messageBody, attributes, alert: parsed };
+}
+
+/** The answer once SQS has spoken: 2xx only when it confirmed the message. */
+export function replyToEnqueue(outcome: EnqueueOutcome): WebhookReply {
+  if (outcome.ok) return reply(200, { status: 'queued', messageId: outcome.messageId });
+  return outcome.failure === 'unreachable'
+    ? reply(503, { error: 'queue unreachable; retry later' })
+    : reply(502, { error: 'queue refused the alert; retry later' });
+}
+
+/** For anything unexpected: a 5xx, so Panther retries instead of dropping the alert. */
+export const UNEXPECTED_FAILURE_REPLY: WebhookReply = reply(500, { error: 'internal error; retry later' });
+
+/** Plainer words than ajv's for the keywords the alert schema uses. */
+const MESSAGES: Record<string, (e: ErrorObject) => string> = {
+  required: () => 'is required',
+  minLength: () => 'must not be empty',
+  enum: (e) => `must be one of ${(e.params.allowedValues as unknown[]).join(', ')}`,
+  format: () => 'must be an AWSDateTime with a zone, e.g. 2020-10-13T03:35:24Z',
+  pattern: () => 'must be an UPPER_SNAKE_CASE word, e.g. RULE',
+};
+
+/** One short line per failing field, e.g. `severity: must be one of INFO, LOW, MEDIUM, HIGH, CRITICAL`. */
+export function describeErrors(errors: readonly ErrorObject[]): string[] {
+  const lines = errors.map((e) => {
+    const field =
+      e.keyword === 'required'
+        ? joinPath(e.instancePath, String(e.params.missingProperty))
+        : e.instancePath.slice(1).replaceAll('/', '.') || '(body)';
+    return `${field}: ${MESSAGES[e.keyword]?.(e) ?? e.message ?? 'is invalid'}`;
+  });
+  const unique = [...new Set(lines)];
+  return unique.length > MAX_ERROR_DETAILS
+    ? [...unique.slice(0, MAX_ERROR_DETAILS), `… and ${unique.length - MAX_ERROR_DETAILS} more`]
+    : unique;
+}
+
+function joinPath(instancePath: string, property: string): string {
+  const parent = instancePath.slice(1).replaceAll('/', '.');
+  return parent ? `${parent}.${property}` : property;
+}
+
+function routingAttributes(alert: PantherAlert): RoutingAttributes {
+  const alertId = typeof alert.alertId === 'string' && alert.alertId !== '' ? toAttributeValue(alert.alertId) : undefined;
+  return {
+    severity: alert.severity,
+    type: alert.type,
+    detectionId: toAttributeValue(alert.id),
+    ...(alertId === undefined ? {} : { alertId }),
+  };
+}
+
+/**
+ * SQS accepts only #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD #x10000-#x10FFFF. Valid JSON decoded from
+ * valid UTF-8 can break that rule in one way only: a raw U+FFFE or U+FFFF inside a string. Writing
+ * those as JSON escapes keeps the same JSON value; every other body goes out byte for byte.
+ */
+export function toSqsText(json: string): string {
+  return /[\uFFFE\uFFFF]/.test(json) ? json.replace(/[\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`) : json;
+}
+
+/** Attribute values come from decoded strings, where JSON escapes may have produced any character. */
+function toAttributeValue(value: string): string {
+  // A cut through a surrogate pair leaves a lone surrogate, which the replacement also catches.
+  return value
+    .slice(0, MAX_ATTRIBUTE_CHARS)
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD');
+}
+
+/** SQS counts the body plus each attribute's name, data type and value against the limit. */
+function messageBytes(body: string, attributes: RoutingAttributes): number {
+  let total = Buffer.byteLength(body, 'utf8');
+  for (const [name, value] of Object.entries(attributes)) {
+    total += Buffer.byteLength(name) + 'String'.length + Buffer.byteLength(value as string);
+  }
+  return total;
+}

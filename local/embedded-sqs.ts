@@ -1,0 +1,103 @@
+/**
+ * An SQS-compatible server (fauxqs) on 127.0.0.1, with the same queues as the stack: the alert queue
+ * and its dead-letter queue with the same redrive policy and limits. Used by `npm start` and the tests.
+ * Run on its own (`tsx local/embedded-sqs.ts`), it prints `SQS endpoint: …` and stops on SIGTERM/SIGINT.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { FORWARDER_SETTINGS as SETTINGS } from '../lib/forwarder-settings';
+
+export const LOCAL_REGION = 'us-east-1';
+/** fauxqs accepts any credentials; the SDK still wants some. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export interface EmbeddedSqs {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedSqs(port: number, host = '127.0.0.1'): Promise<EmbeddedSqs> {
+  // fauxqs is ESM-only; a dynamic import keeps this module loadable from CommonJS.
+  const { buildApp } = await import('fauxqs');
+  await acceptCharactersRealSqsAccepts();
+  const app = buildApp({ logger: false, defaultRegion: LOCAL_REGION });
+  await app.listen({ port, host });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('fauxqs did not bind a TCP port');
+  return { endpoint: `http://${host}:${address.port}`, stop: () => app.close() };
+}
+
+/**
+ * fauxqs 1.9.2 refuses characters from U+10000 to U+10FFFF (emoji, say), which real SQS accepts, so
+ * an alert with an emoji in its title would fail locally only. Its check is one exported RegExp;
+ * giving that object the real rule keeps local mode faithful to AWS. Checked by the end-to-end tests.
+ */
+async function acceptCharactersRealSqsAccepts(): Promise<void> {
+  // fauxqs exports only an ESM entry point, which require.resolve cannot see: look for its folder.
+  const root = module.paths.map((dir) => join(dir, 'fauxqs')).find((dir) => existsSync(join(dir, 'package.json')));
+  if (root === undefined) throw new Error('fauxqs is not installed: run npm ci');
+  const typesFile = join(root, 'dist', 'sqs', 'sqsTypes.js');
+  const { INVALID_MESSAGE_BODY_CHAR: check } = (await import(pathToFileURL(typesFile).href)) as {
+    INVALID_MESSAGE_BODY_CHAR: RegExp;
+  };
+  const realRule = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+  check.test = (text: string) => realRule.test(text);
+}
+
+/** A client for the local server. Queue URLs from fauxqs name an unresolvable host: use the endpoint. */
+export function localSqsClient(endpoint: string): SQSClient {
+  return new SQSClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, useQueueUrlAsEndpoint: false });
+}
+
+export interface LocalQueues {
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+}
+
+/** Creates (idempotently) the alert queue and its dead-letter queue with the stack's settings. */
+export async function createForwarderQueues(sqs: SQSClient, name = 'panther-alerts'): Promise<LocalQueues> {
+  const common = {
+    MaximumMessageSize: String(SETTINGS.maxMessageBytes),
+    MessageRetentionPeriod: String(SETTINGS.retentionDays * 24 * 3600),
+  };
+  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq`, Attributes: common }));
+  const dlqArn = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: name,
+      Attributes: {
+        ...common,
+        VisibilityTimeout: String(SETTINGS.visibilityTimeoutSeconds),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: dlqArn.Attributes?.QueueArn,
+          maxReceiveCount: SETTINGS.maxReceiveCount,
+        }),
+      },
+    }),
+  );
+  return { queueUrl: queue.QueueUrl!, deadLetterQueueUrl: dlq.QueueUrl! };
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+export function untilStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
+if (require.main === module) {
+  void (async () => {
+    const sqs = await startEmbeddedSqs(Number(process.env.SQS_PORT ?? 4566));
+    const queues = await createForwarderQueues(localSqsClient(sqs.endpoint));
+    console.log(`SQS endpoint: ${sqs.endpoint}`);
+    console.log(`Queue URL: ${queues.queueUrl}`);
+    console.log(`Dead-letter queue URL: ${queues.deadLetterQueueUrl}`);
+    await untilStopSignal();
+    await sqs.stop();
+  })();
+}

@@ -1,0 +1,200 @@
+/**
+ * A local stand-in for API Gateway: turns each HTTP request into the proxy event the deployed REST
+ * API sends (body base64-encoded, as `binaryMediaTypes: ['*\/*']` makes it) and calls the same Lambda
+ * handler. No second code path: whatever the handler answers is what the client gets.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { FORWARDER_SETTINGS as SETTINGS } from '../lib/forwarder-settings';
+
+export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** API Gateway's own payload limit for REST APIs; beyond it the request never reaches the Lambda. */
+const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface RequestLog {
+  readonly method: string;
+  readonly path: string;
+  readonly statusCode: number;
+  readonly milliseconds: number;
+  /** From the request body when it is JSON with these fields; for the log line only. */
+  readonly alertId?: string;
+  readonly severity?: string;
+}
+
+export interface WebhookServerOptions {
+  readonly handler: ProxyHandler;
+  /** Called once per request, after the answer is sent. */
+  readonly onRequest?: (entry: RequestLog) => void;
+}
+
+export function createWebhookServer({ handler, onRequest }: WebhookServerOptions): Server {
+  return createServer((req, res) => {
+    const started = performance.now();
+    void serve(req, res, handler).then((outcome) => {
+      onRequest?.({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        statusCode: outcome.statusCode,
+        milliseconds: Math.round(performance.now() - started),
+        ...summarize(outcome.body),
+      });
+    });
+  });
+}
+
+async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  handler: ProxyHandler,
+): Promise<{ statusCode: number; body?: Buffer }> {
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  if (path !== SETTINGS.route) return send(res, 404, { message: `Not found. Panther posts to ${SETTINGS.route}` });
+  if (req.method !== 'POST') return send(res, 405, { message: 'Method not allowed. Use POST' }, { allow: 'POST' });
+
+  const body = await readBody(req);
+  if (body === undefined) return send(res, 413, { message: 'Request Entity Too Large' });
+
+  let result: APIGatewayProxyResult;
+  try {
+    const event = toProxyEvent({ method: 'POST', path, rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress });
+    result = await handler(event, lambdaContext());
+  } catch {
+    // What API Gateway answers when the integration fails.
+    return send(res, 502, { message: 'Internal server error' });
+  }
+  res.writeHead(result.statusCode, stringHeaders(result.headers));
+  res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+  return { statusCode: result.statusCode, body };
+}
+
+function send(res: ServerResponse, statusCode: number, body: object, headers: Record<string, string> = {}) {
+  res.writeHead(statusCode, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+  return { statusCode };
+}
+
+/** The whole body, or undefined once it passes API Gateway's limit (the rest is drained, not kept). */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= API_GATEWAY_MAX_BODY_BYTES) chunks.push(chunk);
+  }
+  return size <= API_GATEWAY_MAX_BODY_BYTES ? Buffer.concat(chunks) : undefined;
+}
+
+/** What the adapter needs of an HTTP request to build API Gateway's event for it. */
+export interface HttpRequest {
+  readonly method: string;
+  readonly path: string;
+  /** Name/value pairs in arrival order, as Node's `rawHeaders` gives them. */
+  readonly rawHeaders: readonly string[];
+  readonly body: Buffer;
+  readonly sourceIp?: string;
+}
+
+/** The REST API proxy event API Gateway sends for this request (with `binaryMediaTypes: ['*\/*']`). */
+export function toProxyEvent({ method, path, rawHeaders, body, sourceIp = '127.0.0.1' }: HttpRequest): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    const value = rawHeaders[i + 1]!;
+    headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
+    (multiValueHeaders[name] ??= []).push(value);
+  }
+  const userAgent = Object.entries(headers).find(([name]) => name.toLowerCase() === 'user-agent')?.[1];
+  return {
+    resource: path,
+    path,
+    httpMethod: method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: body.toString('base64'),
+    isBase64Encoded: true,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: null,
+      protocol: 'HTTP/1.1',
+      httpMethod: method,
+      path,
+      stage: 'local',
+      requestId: randomUUID(),
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: path,
+      identity: localIdentity(sourceIp, userAgent),
+    },
+  };
+}
+
+function localIdentity(sourceIp: string, userAgent: string | undefined): APIGatewayProxyEvent['requestContext']['identity'] {
+  return {
+    sourceIp,
+    userAgent: userAgent ?? null,
+    accessKey: null,
+    accountId: null,
+    apiKey: null,
+    apiKeyId: null,
+    caller: null,
+    clientCert: null,
+    cognitoAuthenticationProvider: null,
+    cognitoAuthenticationType: null,
+    cognitoIdentityId: null,
+    cognitoIdentityPoolId: null,
+    principalOrgId: null,
+    user: null,
+    userArn: null,
+  };
+}
+
+/** A Lambda context whose clock matches the deployed function's timeout (or the one given). */
+export function lambdaContext(timeoutMs: number = SETTINGS.receiverTimeoutSeconds * 1000): Context {
+  const deadline = Date.now() + timeoutMs;
+  const requestId = randomUUID();
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: 'panther-alert-forwarder-local',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:panther-alert-forwarder-local',
+    memoryLimitInMB: '256',
+    awsRequestId: requestId,
+    logGroupName: 'local',
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function stringHeaders(headers: APIGatewayProxyResult['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) out[name] = String(value);
+  return out;
+}
+
+/** Best effort, for the log line: the alert's id and severity when the body is a JSON object. */
+function summarize(body: Buffer | undefined): { alertId?: string; severity?: string } {
+  if (!body || body.length === 0) return {};
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    if (typeof parsed !== 'object' || parsed === null) return {};
+    const { alertId, id, severity } = parsed as Record<string, unknown>;
+    const shownId = typeof alertId === 'string' && alertId ? alertId : typeof id === 'string' ? id : undefined;
+    return {
+      ...(shownId === undefined ? {} : { alertId: shownId }),
+      ...(typeof severity === 'string' ? { severity } : {}),
+    };
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,127 @@
+import { ALL_CASES, baseAlert, padTo, VALID_CASES } from '../../corpus/panther-payloads';
+import {
+  decideOnDelivery,
+  describeErrors,
+  MAX_MESSAGE_BYTES,
+  replyToEnqueue,
+  toSqsText,
+  UNEXPECTED_FAILURE_REPLY,
+} from '../../../functions/shared/webhook-core';
+
+const asBase64 = (body: Buffer) => ({ body: body.toString('base64'), isBase64Encoded: true });
+
+describe('decideOnDelivery over the corpus', () => {
+  it('has at least 20 valid and 20 invalid cases of its own', () => {
+    expect(VALID_CASES.length).toBeGreaterThanOrEqual(20);
+    expect(ALL_CASES.filter((c) => c.status !== 200).length).toBeGreaterThanOrEqual(20);
+  });
+
+  it.each(ALL_CASES.map((c) => [c.name, c] as const))('%s', (_name, corpusCase) => {
+    const decision = decideOnDelivery(asBase64(corpusCase.body));
+    if (corpusCase.status === 200) {
+      expect(decision.action).toBe('enqueue');
+      if (decision.action !== 'enqueue') return;
+      // The exact bytes received, unless a raw U+FFFE/U+FFFF forced a (value-preserving) escape.
+      const text = corpusCase.body.toString('utf8');
+      expect(decision.messageBody).toBe(toSqsText(text));
+      expect(JSON.parse(decision.messageBody)).toEqual(JSON.parse(text));
+      return;
+    }
+    expect(decision.action).toBe('reply');
+    if (decision.action !== 'reply') return;
+    expect(decision.reply.statusCode).toBe(corpusCase.status);
+    const answer = JSON.parse(decision.reply.body) as { error: string; details?: string[] };
+    expect(typeof answer.error).toBe('string');
+    if (corpusCase.mentions) expect([answer.error, ...(answer.details ?? [])].join('\n')).toContain(corpusCase.mentions);
+  });
+
+  it('decides the same for a plain-text body as for its base64 form', () => {
+    const isUtf8 = (body: Buffer) => Buffer.from(body.toString('utf8')).equals(body);
+    const utf8Cases = ALL_CASES.filter((x) => isUtf8(x.body));
+    expect(utf8Cases.length).toBeGreaterThan(ALL_CASES.length - 3);
+    for (const c of utf8Cases) {
+      const plain = decideOnDelivery({ body: c.body.toString('utf8'), isBase64Encoded: false });
+      expect(plain).toEqual(decideOnDelivery(asBase64(c.body)));
+    }
+  });
+});
+
+describe('routing attributes', () => {
+  const attributesOf = (alert: Record<string, unknown>) => {
+    const decision = decideOnDelivery({ body: JSON.stringify(alert) });
+    if (decision.action !== 'enqueue') throw new Error(`refused: ${JSON.stringify(decision)}`);
+    return decision.attributes;
+  };
+
+  it('carries severity, type, detection id and alert id', () => {
+    expect(attributesOf(baseAlert())).toEqual({
+      severity: 'HIGH',
+      type: 'RULE',
+      detectionId: 'AWS.CloudTrail.RootActivity',
+      alertId: 'b90c19e66e160e194a5b3b94ec27fb7c',
+    });
+  });
+
+  it('leaves out an alert id that is null or empty (SQS refuses empty attribute values)', () => {
+    expect(attributesOf(baseAlert({ alertId: null }))).not.toHaveProperty('alertId');
+    expect(attributesOf(baseAlert({ alertId: '' }))).not.toHaveProperty('alertId');
+  });
+
+  it('replaces characters SQS refuses and caps the length, keeping the body intact', () => {
+    const attributes = attributesOf(baseAlert({ id: `a\u0001b\uffff${'x'.repeat(400)}` }));
+    expect(attributes.detectionId.startsWith('a\ufffdb\ufffd')).toBe(true);
+    expect(attributes.detectionId).toHaveLength(256);
+  });
+});
+
+describe('size limits', () => {
+  it('accepts an alert whose body and attributes together just fit in 1 MiB', () => {
+    const probe = decideOnDelivery({ body: padTo(1000).toString() });
+    if (probe.action !== 'enqueue') throw new Error('probe refused');
+    const attributeBytes = Object.entries(probe.attributes).reduce(
+      (sum, [name, value]) => sum + name.length + 'String'.length + Buffer.byteLength(value),
+      0,
+    );
+    const fits = padTo(MAX_MESSAGE_BYTES - attributeBytes);
+    expect(decideOnDelivery({ body: fits.toString() }).action).toBe('enqueue');
+    const oneMore = padTo(MAX_MESSAGE_BYTES - attributeBytes + 1);
+    const refused = decideOnDelivery({ body: oneMore.toString() });
+    expect(refused.action === 'reply' && refused.reply.statusCode).toBe(413);
+  });
+});
+
+describe('answers', () => {
+  it('answers 200 with the message id only once SQS confirmed', () => {
+    const reply = replyToEnqueue({ ok: true, messageId: 'm-1' });
+    expect(reply.statusCode).toBe(200);
+    expect(JSON.parse(reply.body)).toEqual({ status: 'queued', messageId: 'm-1' });
+  });
+
+  it('answers 503 when SQS was unreachable and 502 when it refused, so Panther retries', () => {
+    expect(replyToEnqueue({ ok: false, failure: 'unreachable' }).statusCode).toBe(503);
+    expect(replyToEnqueue({ ok: false, failure: 'refused' }).statusCode).toBe(502);
+    expect(UNEXPECTED_FAILURE_REPLY.statusCode).toBe(500);
+  });
+
+  it('never echoes the payload in an error', () => {
+    const secretish = 'SENSITIVE-VALUE-42';
+    for (const body of [`{"id": 1, "x": "${secretish}"`, JSON.stringify(baseAlert({ severity: secretish, createdAt: secretish }))]) {
+      const decision = decideOnDelivery({ body });
+      expect(decision.action).toBe('reply');
+      expect(JSON.stringify(decision)).not.toContain(secretish);
+    }
+  });
+
+  it('caps the list of failing fields', () => {
+    const errors = Array.from({ length: 30 }, (_, i) => ({
+      instancePath: `/tags/${i}`,
+      schemaPath: '#/properties/tags/items/type',
+      keyword: 'type',
+      params: { type: 'string' },
+      message: 'must be string',
+    }));
+    const lines = describeErrors(errors);
+    expect(lines).toHaveLength(11);
+    expect(lines[10]).toBe('… and 20 more');
+  });
+});

@@ -1,0 +1,33 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { PantherAlertForwarderStack } from '../../lib/panther-alert-forwarder-stack';
+
+const app = new App();
+const stack = new PantherAlertForwarderStack(app, 'PantherAlertForwarder', {
+  env: { account: '111111111111', region: 'eu-west-1' },
+});
+const template = Template.fromStack(stack);
+const logicalId = (type: string, fragment: string) =>
+  Object.keys(template.findResources(type)).find((id) => id.includes(fragment))!;
+
+describe('PantherAlertForwarderStack outputs', () => {
+  it('gives the webhook URL to paste into Panther: the stage URL plus /alerts', () => {
+    const output = template.findOutputs('WebhookUrl').WebhookUrl!;
+    expect(output.Description).toMatch(/Custom Webhook URL/);
+    const joined = JSON.stringify(output.Value);
+    expect(joined).toContain(logicalId('AWS::ApiGateway::RestApi', 'Api'));
+    expect(joined).toContain('execute-api');
+    expect(joined).toMatch(/\/alerts"/);
+  });
+
+  it.each([
+    ['AlertQueueUrl', { Ref: 'AlertQueue' }],
+    ['AlertQueueArn', { 'Fn::GetAtt': ['AlertQueue', 'Arn'] }],
+    ['DeadLetterQueueUrl', { Ref: 'DeadLetterQueue' }],
+    ['DeadLetterQueueArn', { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }],
+  ])('gives %s', (name, shape) => {
+    const value = template.findOutputs(name)[name]!.Value as Record<string, unknown>;
+    const id = logicalId('AWS::SQS::Queue', 'Ref' in shape ? shape.Ref : (shape['Fn::GetAtt'] as string[])[0]!);
+    expect(value).toEqual('Ref' in shape ? { Ref: id } : { 'Fn::GetAtt': [id, 'Arn'] });
+  });
+});

@@ -1,0 +1,149 @@
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { PantherAlertForwarder } from '../../lib/panther-alert-forwarder';
+
+/** One synth (it bundles the function with esbuild) shared by the assertions on defaults. */
+function synth(configure: (stack: Stack) => void): Template {
+  const app = new App();
+  const stack = new Stack(app, 'Test', { env: { account: '111111111111', region: 'eu-west-1' } });
+  configure(stack);
+  return Template.fromStack(stack);
+}
+
+let forwarder: PantherAlertForwarder;
+const template = synth((stack) => {
+  forwarder = new PantherAlertForwarder(stack, 'Forwarder');
+});
+const queueLogicalId = (id: string) => Object.keys(template.findResources('AWS::SQS::Queue')).find((k) => k.includes(id))!;
+
+describe('PantherAlertForwarder defaults', () => {
+  it('exposes what it creates', () => {
+    expect(forwarder.api).toBeDefined();
+    expect(forwarder.receiver).toBeDefined();
+    expect(forwarder.alertQueue).toBeDefined();
+    expect(forwarder.deadLetterQueue).toBeDefined();
+    expect(forwarder.webhookUrl).toEqual(expect.any(String));
+  });
+
+  it('has a regional REST API that hands every body to the Lambda as bytes', () => {
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+      BinaryMediaTypes: ['*/*'],
+    });
+  });
+
+  it('routes POST /alerts to the receiver through a Lambda proxy integration', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'alerts' });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' },
+    });
+    expect(Object.keys(template.findResources('AWS::ApiGateway::Method'))).toHaveLength(1);
+  });
+
+  it('throttles the stage', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'v1',
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+      ]),
+    });
+  });
+
+  it('runs the receiver on Node.js 24, arm64, with a timeout well under API Gateway’s 29 s', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Timeout: 10,
+      MemorySize: 256,
+      Environment: { Variables: { QUEUE_URL: { Ref: queueLogicalId('AlertQueue') } } },
+    });
+  });
+
+  it('keeps the receiver’s logs for a year', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+  });
+
+  it('creates an encrypted 1 MiB alert queue with 14-day retention and a redrive policy to the DLQ', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MaximumMessageSize: 1_048_576,
+      MessageRetentionPeriod: 1_209_600,
+      VisibilityTimeout: 30,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [queueLogicalId('DeadLetterQueue'), 'Arn'] }, maxReceiveCount: 5 },
+    });
+  });
+
+  it('creates an encrypted dead-letter queue of the same size and retention', () => {
+    const dlq = template.findResources('AWS::SQS::Queue')[queueLogicalId('DeadLetterQueue')];
+    expect(dlq?.Properties).toEqual(
+      expect.objectContaining({ SqsManagedSseEnabled: true, MaximumMessageSize: 1_048_576, MessageRetentionPeriod: 1_209_600 }),
+    );
+    expect(dlq?.Properties).not.toHaveProperty('RedrivePolicy');
+  });
+
+  it('keeps both queues (and their alerts) when they leave the stack', () => {
+    for (const queue of Object.values(template.findResources('AWS::SQS::Queue'))) {
+      expect(queue.DeletionPolicy).toBe('Retain');
+      expect(queue.UpdateReplacePolicy).toBe('Retain');
+    }
+  });
+
+  it.each(['AlertQueue', 'DeadLetterQueue'])('denies non-TLS access to the %s', (id) => {
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueLogicalId(id) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sqs:*',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('lets the receiver call sqs:SendMessage on the alert queue and nothing else on SQS', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    const statements = policies.flatMap(
+      (p) => (p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>) ?? [],
+    );
+    const sqsStatements = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('sqs:')));
+    expect(sqsStatements).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueLogicalId('AlertQueue'), 'Arn'] } }),
+    ]);
+  });
+});
+
+describe('PantherAlertForwarder props', () => {
+  const custom = synth((stack) => {
+    new PantherAlertForwarder(stack, 'Forwarder', {
+      throttlingRateLimit: 5,
+      throttlingBurstLimit: 7,
+      stageName: 'prod',
+      retentionPeriod: Duration.days(4),
+      maxReceiveCount: 3,
+      visibilityTimeout: Duration.minutes(2),
+      memorySize: 512,
+      queueRemovalPolicy: RemovalPolicy.DESTROY,
+    });
+  });
+
+  it('applies each one', () => {
+    custom.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'prod',
+      MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 7 })]),
+    });
+    custom.hasResourceProperties('AWS::SQS::Queue', {
+      MessageRetentionPeriod: 345_600,
+      VisibilityTimeout: 120,
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }),
+    });
+    custom.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 512 });
+    for (const queue of Object.values(custom.findResources('AWS::SQS::Queue'))) expect(queue.DeletionPolicy).toBe('Delete');
+  });
+});

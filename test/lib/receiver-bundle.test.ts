@@ -1,0 +1,111 @@
+/**
+ * The deployable artifact itself: `cdk synth` (the real CLI, offline) produces the receiver bundle;
+ * the bundle, loaded on its own behind the local API Gateway stand-in, talks to a real SQS server.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { localSqsClient } from '../../local/embedded-sqs';
+import { baseAlert, INVALID_CASES, pantherExamples, TOO_LARGE_CASES, VALID_CASES } from '../corpus/panther-payloads';
+import { postBody } from '../support/http';
+import { blackHole, closedPort } from '../support/network';
+import { ROOT, startLocalMode, stopAll } from '../support/processes';
+import { attributesOf, drainQueue } from '../support/queue';
+
+const outdir = mkdtempSync(join(tmpdir(), 'panther-synth-'));
+let bundle: string;
+let outboundConnects: string[];
+
+beforeAll(async () => {
+  // strace records every connect(); anything but loopback or a Unix socket would be network use.
+  const trace = join(outdir, 'connect.trace');
+  await promisify(execFile)(
+    'strace',
+    ['-f', '-qq', '-e', 'trace=connect', '-o', trace, join(ROOT, 'node_modules', '.bin', 'cdk'), 'synth', '--quiet', '--output', outdir],
+    { cwd: ROOT, env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' }, timeout: 150_000 },
+  );
+  outboundConnects = readFileSync(trace, 'utf8')
+    .split('\n')
+    .filter((line) => /connect\(\d+, \{sa_family=AF_INET6?/.test(line) && !/127\.0\.0\.1|"::1"/.test(line));
+  const template = JSON.parse(readFileSync(join(outdir, 'PantherAlertForwarder.template.json'), 'utf8'));
+  const fn = Object.values(template.Resources as Record<string, { Type: string; Properties: { Code: { S3Key: string } } }>).find(
+    (r) => r.Type === 'AWS::Lambda::Function',
+  )!;
+  bundle = join(outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`, 'index.js');
+}, 180_000);
+
+afterAll(async () => {
+  await stopAll();
+  rmSync(outdir, { recursive: true, force: true });
+});
+
+describe('cdk synth', () => {
+  it('makes no network request (CDK_DISABLE_VERSION_CHECK=1 plus cdk.json opt-outs)', () => {
+    expect(outboundConnects).toEqual([]);
+  });
+
+  it('bundles a standalone validator and no schema compiler', () => {
+    const code = readFileSync(bundle, 'utf8');
+    expect(code).toContain('must have required property'); // ajv's standalone output
+    expect(code).not.toContain('schema with key or id'); // ajv's compiler (Ajv.compile / addSchema)
+    expect(code).not.toContain('strictSchema');
+  });
+});
+
+describe('the bundled receiver against a real SQS server', () => {
+  it('queues every valid payload byte for byte, refuses the rest and queues nothing for them', async () => {
+    const local = await startLocalMode({}, ['--handler', bundle]);
+    const webhook = local.printed['Webhook URL']!;
+    const sqs = localSqsClient(local.printed['SQS endpoint']!);
+    const queueUrl = local.printed['Queue URL']!;
+
+    const sent = new Map<string, Buffer>();
+    for (const c of [...pantherExamples(), ...VALID_CASES]) {
+      const answer = await postBody(webhook, c.body);
+      expect({ name: c.name, status: answer.status }).toEqual({ name: c.name, status: 200 });
+      sent.set((JSON.parse(answer.body) as { messageId: string }).messageId, c.body);
+    }
+    for (const c of [...INVALID_CASES, ...TOO_LARGE_CASES]) {
+      const answer = await postBody(webhook, c.body);
+      expect({ name: c.name, status: answer.status }).toEqual({ name: c.name, status: c.status });
+      expect(JSON.parse(answer.body)).toHaveProperty('error');
+    }
+
+    const messages = await drainQueue(sqs, queueUrl, { expected: sent.size + 1, idleReceives: 2 });
+    expect(messages).toHaveLength(sent.size);
+    for (const message of messages) {
+      const body = sent.get(message.MessageId!)!;
+      const text = body.toString('utf8');
+      if (!text.includes('\uffff')) expect(Buffer.from(message.Body!, 'utf8').equals(body)).toBe(true);
+      const alert = JSON.parse(text) as { severity: string; type: string };
+      expect(attributesOf(message)).toEqual(expect.objectContaining({ severity: alert.severity, type: alert.type }));
+    }
+  });
+
+  it('answers 5xx within 25 s when SQS is unreachable, whether it refuses or hangs', async () => {
+    const hole = await blackHole();
+    try {
+      for (const endpoint of [`http://127.0.0.1:${await closedPort()}`, hole.endpoint]) {
+        const local = await startLocalMode(
+          {
+            QUEUE_URL: 'http://127.0.0.1/000000000000/panther-alerts',
+            AWS_ENDPOINT_URL_SQS: endpoint,
+            AWS_REGION: 'us-east-1',
+            AWS_ACCESS_KEY_ID: 'local',
+            AWS_SECRET_ACCESS_KEY: 'local',
+          },
+          ['--handler', bundle],
+        );
+        const started = Date.now();
+        const answer = await postBody(local.printed['Webhook URL']!, JSON.stringify(baseAlert()));
+        expect(answer.status).toBeGreaterThanOrEqual(500);
+        expect(Date.now() - started).toBeLessThan(25_000);
+        await local.stop();
+      }
+    } finally {
+      await hole.close();
+    }
+  }, 60_000);
+});
