@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   console.log(`Webhook URL: http://${HOST}:${boundPort}${SETTINGS.route}`);
   console.log(`Queue URL: ${process.env.QUEUE_URL}`);
   console.log(`SQS endpoint: ${sqsEndpoint}`);
-  console.log(`Ready: POST Panther alerts to the webhook URL (Ctrl-C stops)`);
+  console.log('Ready. In another terminal: npx panther-forwarder send-test-alert, then npx panther-forwarder tail (Ctrl-C stops)');
 
   await untilStopSignal();
   server.closeAllConnections();

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { localSqsClient } from '../../local/embedded-sqs';
-import { baseAlert, INVALID_CASES, pantherExamples, TOO_LARGE_CASES, VALID_CASES } from '../corpus/panther-payloads';
+import { baseAlert } from '../corpus/panther-payloads';
+import { expectCorpusDelivered } from '../support/corpus-delivery';
 import { postBody } from '../support/http';
 import { blackHole, closedPort } from '../support/network';
 import { ROOT, startLocalMode, stopAll } from '../support/processes';
-import { attributesOf, drainQueue } from '../support/queue';
 
 const outdir = mkdtempSync(join(tmpdir(), 'panther-synth-'));
 let bundle: string;
@@ -57,31 +57,9 @@ describe('cdk synth', () => {
 describe('the bundled receiver against a real SQS server', () => {
   it('queues every valid payload byte for byte, refuses the rest and queues nothing for them', async () => {
     const local = await startLocalMode({}, ['--handler', bundle]);
-    const webhook = local.printed['Webhook URL']!;
     const sqs = localSqsClient(local.printed['SQS endpoint']!);
-    const queueUrl = local.printed['Queue URL']!;
-
-    const sent = new Map<string, Buffer>();
-    for (const c of [...pantherExamples(), ...VALID_CASES]) {
-      const answer = await postBody(webhook, c.body);
-      expect({ name: c.name, status: answer.status }).toEqual({ name: c.name, status: 200 });
-      sent.set((JSON.parse(answer.body) as { messageId: string }).messageId, c.body);
-    }
-    for (const c of [...INVALID_CASES, ...TOO_LARGE_CASES]) {
-      const answer = await postBody(webhook, c.body);
-      expect({ name: c.name, status: answer.status }).toEqual({ name: c.name, status: c.status });
-      expect(JSON.parse(answer.body)).toHaveProperty('error');
-    }
-
-    const messages = await drainQueue(sqs, queueUrl, { expected: sent.size + 1, idleReceives: 2 });
-    expect(messages).toHaveLength(sent.size);
-    for (const message of messages) {
-      const body = sent.get(message.MessageId!)!;
-      const text = body.toString('utf8');
-      if (!text.includes('\uffff')) expect(Buffer.from(message.Body!, 'utf8').equals(body)).toBe(true);
-      const alert = JSON.parse(text) as { severity: string; type: string };
-      expect(attributesOf(message)).toEqual(expect.objectContaining({ severity: alert.severity, type: alert.type }));
-    }
+    const webhook = local.printed['Webhook URL']!;
+    await expectCorpusDelivered((body) => postBody(webhook, body), sqs, local.printed['Queue URL']!);
   });
 
   it('answers 5xx within 25 s when SQS is unreachable, whether it refuses or hangs', async () => {

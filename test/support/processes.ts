@@ -6,7 +6,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 export interface RunningProcess {
   readonly child: ChildProcess;
@@ -28,9 +27,12 @@ export interface StartOptions {
 
 const running = new Set<RunningProcess>();
 
-/** Runs a TypeScript entry point of the project under tsx. */
+/**
+ * Runs a TypeScript entry point in one node process (`--import tsx`), so its PID is the server
+ * itself: the tsx CLI would run it in a child that a SIGKILL to the parent leaves behind.
+ */
 export function startTsx(script: string, args: readonly string[], options: StartOptions): Promise<RunningProcess> {
-  return startProcess(TSX, [script, ...args], options);
+  return startProcess(process.execPath, ['--import', 'tsx', script, ...args], options);
 }
 
 export function startProcess(command: string, args: readonly string[], options: StartOptions): Promise<RunningProcess> {

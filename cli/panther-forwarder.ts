@@ -1,0 +1,155 @@
+/**
+ * `npx panther-forwarder <command>`: the tools a person uses around the forwarder, locally or
+ * against a deployed stack. Exit codes: 0 success, 1 the thing checked failed, 2 usage error.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { decideOnDelivery } from '../functions/shared/webhook-core';
+import { httpPost } from './http-post';
+import { tailQueue } from './tail';
+import { pantherTestAlert } from './test-alert';
+
+const USAGE = `Usage: npx panther-forwarder <command> [options]
+
+Commands:
+  send-test-alert [--url URL] [--header 'Name: value']... [--file alert.json]
+      POST Panther's test alert (fresh createdAt), or the file's bytes, as Panther's
+      "Send Test Alert" button does; print the answer. Exit 1 unless it is a 2xx.
+      --url defaults to the local webhook, http://127.0.0.1:$PORT/alerts (PORT 3000).
+
+  tail [--queue-url URL] [--endpoint URL] [--json] [--delete] [--max N] [--timeout SECONDS]
+      Long-poll the alert queue and print one summary line per alert (--json: one JSON
+      object per line with messageId, attributes and the alert). Messages stay on the
+      queue unless --delete. Without --queue-url: $QUEUE_URL, else local mode's queue.
+      The endpoint comes from --endpoint, AWS_ENDPOINT_URL_SQS / AWS_ENDPOINT_URL, a local
+      queue URL's port, or the region. Stops on Ctrl-C, after --max alerts or --timeout.
+
+  validate FILE...
+      Check payload files exactly as the webhook would and print each error.
+      Exit 1 if any file would be refused.
+
+  help
+      Show this text.`;
+
+class UsageError extends Error {}
+
+function parse<T extends ParseArgsConfig['options']>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function positiveInteger(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new UsageError(`${name} must be a positive whole number`);
+  return value;
+}
+
+async function sendTestAlert(args: string[]): Promise<number> {
+  const { values } = parse(args, {
+    url: { type: 'string' },
+    header: { type: 'string', multiple: true },
+    file: { type: 'string' },
+  });
+  const url = values.url ?? `http://127.0.0.1:${process.env.PORT || 3000}/alerts`;
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  for (const header of values.header ?? []) {
+    const colon = header.indexOf(':');
+    if (colon <= 0) throw new UsageError(`--header must look like 'Name: value', got ${JSON.stringify(header)}`);
+    headers[header.slice(0, colon).trim()] = header.slice(colon + 1).trim();
+  }
+  const body = values.file === undefined ? JSON.stringify(pantherTestAlert(), null, 2) : readFileSync(values.file);
+  try {
+    const answer = await httpPost(url, headers, body);
+    console.log(`HTTP ${answer.status} ${answer.body}`);
+    return answer.status >= 200 && answer.status < 300 ? 0 : 1;
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    console.error(`Could not reach ${url}: ${reason}. Is the forwarder running (npm start)?`);
+    return 1;
+  }
+}
+
+function validate(args: string[]): number {
+  const { positionals } = parse(args, {});
+  if (positionals.length === 0) throw new UsageError('validate needs at least one file');
+  let refused = 0;
+  for (const file of positionals) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch (error) {
+      console.log(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      refused += 1;
+      continue;
+    }
+    // The webhook's own decision, on the bytes as API Gateway would hand them over.
+    const decision = decideOnDelivery({ body: bytes.toString('base64'), isBase64Encoded: true });
+    if (decision.action === 'enqueue') {
+      console.log(`${file}: ok (${decision.attributes.severity} ${decision.attributes.type} ${decision.attributes.detectionId})`);
+      continue;
+    }
+    refused += 1;
+    const answer = JSON.parse(decision.reply.body) as { error: string; details?: string[] };
+    console.log(`${file}: refused with ${decision.reply.statusCode}: ${answer.error}`);
+    for (const detail of answer.details ?? []) console.log(`  - ${detail}`);
+  }
+  return refused === 0 ? 0 : 1;
+}
+
+async function tail(args: string[]): Promise<number> {
+  const { values } = parse(args, {
+    'queue-url': { type: 'string' },
+    endpoint: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    delete: { type: 'boolean', default: false },
+    max: { type: 'string' },
+    timeout: { type: 'string' },
+  });
+  return tailQueue({
+    queueUrl: values['queue-url'] ?? process.env.QUEUE_URL,
+    endpoint: values.endpoint,
+    json: values.json ?? false,
+    deleteMessages: values.delete ?? false,
+    max: positiveInteger('--max', values.max),
+    timeoutSeconds: positiveInteger('--timeout', values.timeout),
+  });
+}
+
+const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
+  'send-test-alert': sendTestAlert,
+  tail,
+  validate,
+  help: () => {
+    console.log(USAGE);
+    return 0;
+  },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === '--help' || command === '-h') return COMMANDS.help!([]);
+  const run = COMMANDS[command];
+  if (!run) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  if (args.includes('--help') || args.includes('-h')) return COMMANDS.help!([]);
+  return run(args);
+}
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`panther-forwarder: ${error.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else {
+      console.error(`panther-forwarder: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    }
+  },
+);
