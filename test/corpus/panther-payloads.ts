@@ -43,6 +43,13 @@ export function baseAlert(overrides: Record<string, unknown> = {}): Record<strin
   };
 }
 
+/** `count` distinct valid alerts, told apart by alertId `<prefix>-<n>`, n zero-padded. */
+export function distinctAlerts(count: number, prefix: string): string[] {
+  return Array.from({ length: count }, (_, n) =>
+    JSON.stringify(baseAlert({ alertId: `${prefix}-${String(n).padStart(6, '0')}`, title: `New Alert: ${prefix} #${n}` })),
+  );
+}
+
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 const valid = (name: string, body: Buffer): CorpusCase => ({ name, body, status: 200 });
 const invalid = (name: string, body: Buffer, mentions: string): CorpusCase => ({ name, body, status: 400, mentions });
