@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { decideOnDelivery } from '../functions/shared/webhook-core';
+import { decidePayload } from '../functions/shared/webhook-core';
 import { httpPost } from './http-post';
 import { tailQueue } from './tail';
 import { pantherTestAlert } from './test-alert';
@@ -86,10 +86,12 @@ function validate(args: string[]): number {
       refused += 1;
       continue;
     }
-    // The webhook's own decision, on the bytes as API Gateway would hand them over.
-    const decision = decideOnDelivery({ body: bytes.toString('base64'), isBase64Encoded: true });
-    if (decision.action === 'enqueue') {
-      console.log(`${file}: ok (${decision.attributes.severity} ${decision.attributes.type} ${decision.attributes.detectionId})`);
+    // The webhook's own decision on a body, as API Gateway would hand it over.
+    const decision = decidePayload({ body: bytes.toString('base64'), isBase64Encoded: true }, 'reject');
+    if (decision.action !== 'reply') {
+      if (decision.action === 'quarantine') throw new Error('reject mode never quarantines');
+      const { severity, type, detectionId } = decision.attributes;
+      console.log(`${file}: ok (${severity} ${type} ${detectionId})`);
       continue;
     }
     refused += 1;

@@ -15,4 +15,6 @@ export const FORWARDER_SETTINGS = {
   receiverTimeoutSeconds: 10,
   /** The API resource Panther posts to. */
   route: '/alerts',
+  /** The custom header Panther is told to send the shared secret in. */
+  authHeaderName: 'X-Panther-Webhook-Secret',
 } as const;

@@ -54,9 +54,10 @@ export function localSqsClient(endpoint: string): SQSClient {
 export interface LocalQueues {
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
+  readonly quarantineQueueUrl: string;
 }
 
-/** Creates (idempotently) the alert queue and its dead-letter queue with the stack's settings. */
+/** Creates (idempotently) the alert queue, its dead-letter queue and the quarantine queue with the stack's settings. */
 export async function createForwarderQueues(sqs: SQSClient, name = 'panther-alerts'): Promise<LocalQueues> {
   const common = {
     MaximumMessageSize: String(SETTINGS.maxMessageBytes),
@@ -79,7 +80,8 @@ export async function createForwarderQueues(sqs: SQSClient, name = 'panther-aler
       },
     }),
   );
-  return { queueUrl: queue.QueueUrl!, deadLetterQueueUrl: dlq.QueueUrl! };
+  const quarantine = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-quarantine`, Attributes: common }));
+  return { queueUrl: queue.QueueUrl!, deadLetterQueueUrl: dlq.QueueUrl!, quarantineQueueUrl: quarantine.QueueUrl! };
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
@@ -97,6 +99,7 @@ if (require.main === module) {
     console.log(`SQS endpoint: ${sqs.endpoint}`);
     console.log(`Queue URL: ${queues.queueUrl}`);
     console.log(`Dead-letter queue URL: ${queues.deadLetterQueueUrl}`);
+    console.log(`Quarantine queue URL: ${queues.quarantineQueueUrl}`);
     await untilStopSignal();
     await sqs.stop();
   })();

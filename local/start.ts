@@ -4,12 +4,18 @@
  *
  *   PORT      webhook port (default 3000; 0 picks a free one)
  *   SQS_PORT  embedded SQS port (default 4566; 0 picks a free one)
- *   QUEUE_URL use this existing queue instead of the embedded server; the standard AWS variables
- *             (AWS_REGION, AWS_ENDPOINT_URL_SQS, credentials…) then say how to reach it
+ *   QUEUE_URL use this existing queue instead of the embedded server (with QUARANTINE_QUEUE_URL, or
+ *             INVALID_PAYLOADS=reject); the standard AWS variables (AWS_REGION,
+ *             AWS_ENDPOINT_URL_SQS, credentials…) then say how to reach it
+ *   SECRET_ID use this existing Secrets Manager secret instead of a generated one
+ *   AUTH_HEADER_NAME, INVALID_PAYLOADS, REQUEST_LOG  as for the Lambda (REQUEST_LOG defaults to off:
+ *             this server prints its own line per request)
  *   --handler PATH  serve another build of the handler, e.g. the bundle `cdk synth` produced
  *
- * Prints, once ready, lines scripts can read: `Webhook URL: …`, `Queue URL: …`, `SQS endpoint: …`.
+ * Prints, once ready, lines scripts can read: `Webhook URL: …`, `Queue URL: …`, `SQS endpoint: …`,
+ * `Quarantine queue URL: …` and `Header: <Name>: <value>`.
  */
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,6 +29,7 @@ import {
   untilStopSignal,
   type EmbeddedSqs,
 } from './embedded-sqs';
+import { startEmbeddedSecrets, type EmbeddedSecrets } from './embedded-secrets';
 import { createWebhookServer, type ProxyHandler, type RequestLog } from './webhook-server';
 
 const HOST = '127.0.0.1';
@@ -43,16 +50,27 @@ function logLine(entry: RequestLog): string {
 }
 
 /** Points the handler at the embedded server through the same variables it honours in AWS. */
-async function useEmbeddedSqs(): Promise<{ sqs: EmbeddedSqs; queueUrl: string }> {
+async function useEmbeddedSqs(): Promise<EmbeddedSqs> {
   const sqs = await startEmbeddedSqs(port('SQS_PORT', 4566), HOST);
-  const { queueUrl } = await createForwarderQueues(localSqsClient(sqs.endpoint));
+  const queues = await createForwarderQueues(localSqsClient(sqs.endpoint));
   Object.assign(process.env, {
+    QUEUE_URL: queues.queueUrl,
+    QUARANTINE_QUEUE_URL: queues.quarantineQueueUrl,
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
   });
-  return { sqs, queueUrl };
+  return sqs;
+}
+
+/** A fresh secret for this run, served to the handler by an embedded Secrets Manager. */
+async function useGeneratedSecret(): Promise<{ secrets: EmbeddedSecrets; value: string }> {
+  const value = randomBytes(24).toString('base64url');
+  const secretId = 'panther-alert-forwarder/local-webhook-secret';
+  const secrets = await startEmbeddedSecrets({ [secretId]: JSON.stringify({ current: value }) });
+  Object.assign(process.env, { SECRET_ID: secretId, AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint });
+  return { secrets, value };
 }
 
 async function main(): Promise<void> {
@@ -62,7 +80,9 @@ async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
   const embedded = process.env.QUEUE_URL ? undefined : await useEmbeddedSqs();
-  process.env.QUEUE_URL ??= embedded?.queueUrl;
+  const generated = process.env.SECRET_ID ? undefined : await useGeneratedSecret();
+  process.env.AUTH_HEADER_NAME ??= SETTINGS.authHeaderName;
+  process.env.REQUEST_LOG ??= 'off';
   const sqsEndpoint =
     process.env.AWS_ENDPOINT_URL_SQS ?? process.env.AWS_ENDPOINT_URL ?? `https://sqs.${process.env.AWS_REGION}.amazonaws.com`;
 
@@ -74,15 +94,20 @@ async function main(): Promise<void> {
   await new Promise<void>((done) => server.listen(webhookPort, HOST, done));
   const { port: boundPort } = server.address() as AddressInfo;
 
+  const header = `${process.env.AUTH_HEADER_NAME}: ${generated?.value ?? '<the value in your secret>'}`;
   console.log(`Webhook URL: http://${HOST}:${boundPort}${SETTINGS.route}`);
   console.log(`Queue URL: ${process.env.QUEUE_URL}`);
+  if (process.env.QUARANTINE_QUEUE_URL) console.log(`Quarantine queue URL: ${process.env.QUARANTINE_QUEUE_URL}`);
   console.log(`SQS endpoint: ${sqsEndpoint}`);
-  console.log('Ready. In another terminal: npx panther-forwarder send-test-alert, then npx panther-forwarder tail (Ctrl-C stops)');
+  console.log(`Header: ${header}`);
+  console.log(`Ready. In another terminal: npx panther-forwarder send-test-alert --header '${header}'`);
+  console.log('then: npx panther-forwarder tail      (Ctrl-C stops)');
 
   await untilStopSignal();
   server.closeAllConnections();
   await new Promise((done) => server.close(done));
-  await embedded?.sqs.stop();
+  await embedded?.stop();
+  await generated?.secrets.stop();
   // The SDK keeps idle sockets to SQS open; nothing is left to do, so do not wait for them.
   process.exit(0);
 }

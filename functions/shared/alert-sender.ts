@@ -1,19 +1,23 @@
 /**
- * The one place that talks to SQS: sends a decided alert and reports how it went, never throwing for
- * an SQS failure (the core turns the outcome into Panther's answer).
+ * The one place that talks to SQS: sends a message and reports how it went, never throwing for an
+ * SQS failure (the core turns the outcome into Panther's answer).
  */
 import { SendMessageCommand, SQSClient, type MessageAttributeValue } from '@aws-sdk/client-sqs';
-import type { Decision, EnqueueOutcome } from './webhook-core';
+import type { EnqueueOutcome, MessageAttributes } from './webhook-core';
 
-export type EnqueueDecision = Extract<Decision, { action: 'enqueue' }>;
-export type AlertSender = (decision: EnqueueDecision, signal?: AbortSignal) => Promise<EnqueueOutcome>;
+export type QueueSender = (
+  queueUrl: string,
+  body: string,
+  attributes: MessageAttributes,
+  signal?: AbortSignal,
+) => Promise<EnqueueOutcome>;
 
 /**
  * The client honours AWS_REGION and the standard endpoint variables (AWS_ENDPOINT_URL_SQS,
  * AWS_ENDPOINT_URL), so the same bundle talks to a local SQS server. Short socket timeouts and three
  * attempts keep the worst case (about 7 s) well inside the function's timeout, so Panther always gets
  * an answer from us rather than from API Gateway. The endpoint comes from the region (or those
- * variables), never from the queue URL's host: the queue lives in the function's region, and a local
+ * variables), never from the queue URL's host: the queues live in the function's region, and a local
  * server's queue URLs may name a host that does not resolve.
  */
 export function createSqsClient(): SQSClient {
@@ -24,24 +28,20 @@ export function createSqsClient(): SQSClient {
   });
 }
 
-export function createAlertSender(queueUrl: string, sqs: SQSClient = createSqsClient()): AlertSender {
-  return async (decision, signal) => {
+export function createQueueSender(sqs: SQSClient = createSqsClient()): QueueSender {
+  return async (queueUrl, body, attributes, signal) => {
     const MessageAttributes: Record<string, MessageAttributeValue> = {};
-    for (const [name, value] of Object.entries(decision.attributes)) {
-      MessageAttributes[name] = { DataType: 'String', StringValue: value as string };
+    for (const [name, value] of Object.entries(attributes)) {
+      if (typeof value === 'string') MessageAttributes[name] = { DataType: 'String', StringValue: value };
     }
     try {
-      const sent = await sqs.send(
-        new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: decision.messageBody, MessageAttributes }),
-        { abortSignal: signal },
-      );
+      const sent = await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, MessageAttributes }), {
+        abortSignal: signal,
+      });
       if (!sent.MessageId) return { ok: false, failure: 'refused' };
       return { ok: true, messageId: sent.MessageId };
     } catch (error) {
-      const failure = sqsAnswered(error) ? 'refused' : 'unreachable';
-      // Name and code only: an SDK error can carry the request, and with it the alert.
-      console.error(JSON.stringify({ level: 'ERROR', message: 'SendMessage failed', failure, error: describe(error) }));
-      return { ok: false, failure };
+      return { ok: false, failure: sqsAnswered(error) ? 'refused' : 'unreachable', error: describeError(error) };
     }
   };
 }
@@ -51,7 +51,8 @@ function sqsAnswered(error: unknown): boolean {
   return typeof (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 'number';
 }
 
-function describe(error: unknown): string {
+/** Name and code only: an SDK error can carry the request, and with it the alert. */
+export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return typeof error;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? `${error.name} (${code})` : error.name;

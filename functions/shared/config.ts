@@ -2,15 +2,47 @@
  * The receiver's configuration, read once at module load and checked there: a missing or malformed
  * setting fails the cold start (API Gateway answers 5xx, so Panther retries) instead of every request.
  */
+import type { InvalidPayloadMode } from './webhook-core';
+
 export interface ReceiverConfig {
   /** The alert queue's URL (`QUEUE_URL`). */
   readonly queueUrl: string;
+  /** Where bodies that are not alerts go in quarantine mode (`QUARANTINE_QUEUE_URL`). */
+  readonly quarantineQueueUrl: string | undefined;
+  /** `INVALID_PAYLOADS`: `quarantine` (default) or `reject`. */
+  readonly invalidPayloads: InvalidPayloadMode;
+  /** `AUTH_HEADER_NAME`: the header carrying the shared secret. */
+  readonly authHeaderName: string;
+  /** `SECRET_ID`: name or ARN of the Secrets Manager secret holding it. */
+  readonly secretId: string;
+  /** `REQUEST_LOG`: `json` (default) writes one JSON line with EMF metrics per request; `off` none. */
+  readonly requestLog: boolean;
 }
 
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
 export function readReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
-  const queueUrl = env.QUEUE_URL;
-  if (!queueUrl || !URL.canParse(queueUrl)) {
-    throw new Error(`QUEUE_URL must be the alert queue's URL, got ${JSON.stringify(queueUrl ?? null)}`);
+  const url = (name: string, required: boolean) => {
+    const value = env[name];
+    if (value === undefined && !required) return undefined;
+    if (!value || !URL.canParse(value)) throw new Error(`${name} must be a queue URL, got ${JSON.stringify(value ?? null)}`);
+    return value;
+  };
+  const invalidPayloads = env.INVALID_PAYLOADS ?? 'quarantine';
+  if (invalidPayloads !== 'quarantine' && invalidPayloads !== 'reject') {
+    throw new Error(`INVALID_PAYLOADS must be quarantine or reject, got ${JSON.stringify(invalidPayloads)}`);
   }
-  return { queueUrl };
+  const authHeaderName = env.AUTH_HEADER_NAME ?? '';
+  if (!HEADER_NAME.test(authHeaderName)) throw new Error(`AUTH_HEADER_NAME must be an HTTP header name, got ${JSON.stringify(authHeaderName)}`);
+  if (!env.SECRET_ID) throw new Error('SECRET_ID must name the Secrets Manager secret holding the webhook secret');
+  const requestLog = env.REQUEST_LOG ?? 'json';
+  if (requestLog !== 'json' && requestLog !== 'off') throw new Error(`REQUEST_LOG must be json or off, got ${JSON.stringify(requestLog)}`);
+  return {
+    queueUrl: url('QUEUE_URL', true)!,
+    quarantineQueueUrl: url('QUARANTINE_QUEUE_URL', invalidPayloads === 'quarantine'),
+    invalidPayloads,
+    authHeaderName,
+    secretId: env.SECRET_ID,
+    requestLog: requestLog === 'json',
+  };
 }

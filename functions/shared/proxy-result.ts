@@ -1,6 +1,8 @@
 /** API Gateway proxy plumbing shared by the handlers: JSON answers and a 5xx for anything unexpected. */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { describeError } from './alert-sender';
+import type { RequestRecord } from './request-log';
 import { replyToEnqueue, UNEXPECTED_FAILURE_REPLY, type WebhookReply } from './webhook-core';
 
 export function toProxyResult(reply: WebhookReply): APIGatewayProxyResult {
@@ -15,15 +17,21 @@ export function toProxyResult(reply: WebhookReply): APIGatewayProxyResult {
  * Never let a failure become a 2xx (or an opaque Lambda error): middy's early timeout means SQS did
  * not answer in time (503); anything else is unexpected (500). Panther retries both.
  */
-export function answerUnexpectedFailures(): MiddlewareObj<unknown, APIGatewayProxyResult> {
+export function answerUnexpectedFailures(
+  log: (record: RequestRecord) => void,
+): MiddlewareObj<unknown, APIGatewayProxyResult> {
   return {
     onError: (request) => {
-      const error = request.error;
-      console.error(JSON.stringify({ level: 'ERROR', message: 'request failed', error: error?.name ?? 'unknown' }));
-      const timedOut = error?.name === 'TimeoutError';
-      request.response = toProxyResult(
-        timedOut ? replyToEnqueue({ ok: false, failure: 'unreachable' }) : UNEXPECTED_FAILURE_REPLY,
-      );
+      const timedOut = request.error?.name === 'TimeoutError';
+      const reply = timedOut ? replyToEnqueue({ ok: false, failure: 'unreachable' }) : UNEXPECTED_FAILURE_REPLY;
+      log({
+        outcome: 'error',
+        status: reply.statusCode,
+        durationMs: 0,
+        reason: timedOut ? 'timeout' : 'unexpected',
+        error: describeError(request.error),
+      });
+      request.response = toProxyResult(reply);
     },
   };
 }

@@ -3,6 +3,7 @@
  * one request from Panther (enqueue it, or answer at once), and what to answer once the queue has
  * spoken. The Lambda handler and the local server are thin adapters around this module.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ErrorObject } from 'ajv';
 import { FORWARDER_SETTINGS } from '../../lib/forwarder-settings';
 import type { PantherAlert } from './generated/panther-alert';
@@ -17,7 +18,23 @@ export const MAX_MESSAGE_BYTES = FORWARDER_SETTINGS.maxMessageBytes;
 export interface WebhookRequest {
   readonly body: string | null | undefined;
   readonly isBase64Encoded?: boolean;
+  readonly headers?: Readonly<Record<string, string | undefined>> | null;
 }
+
+/** How the webhook treats requests; the handler builds it from its configuration and secret. */
+export interface DeliveryPolicy {
+  /** The header Panther sends the shared secret in (Panther's Custom Webhook custom headers). */
+  readonly authHeaderName: string;
+  /** Values accepted now: the current secret and, during a rotation window, the previous one. */
+  readonly acceptedSecrets: readonly string[];
+  /**
+   * What happens to an authenticated body that is not a Panther alert: `quarantine` keeps it (and
+   * answers 2xx, so a schema change on Panther's side never loses an alert), `reject` answers 400.
+   */
+  readonly invalidPayloads: InvalidPayloadMode;
+}
+
+export type InvalidPayloadMode = 'quarantine' | 'reject';
 
 /** An HTTP answer. The body is short JSON: Panther shows it to analysts as the delivery status. */
 export interface WebhookReply {
@@ -41,14 +58,34 @@ export type Decision =
       readonly attributes: RoutingAttributes;
       readonly alert: PantherAlert;
     }
+  | {
+      readonly action: 'quarantine';
+      /** The body as received, or its base64 when it is not UTF-8 (then `encoding` says so). */
+      readonly messageBody: string;
+      readonly attributes: QuarantineAttributes;
+      /** What the webhook will say once the quarantine queue has it. */
+      readonly refusal: { readonly error: string; readonly details?: readonly string[] };
+    }
   | { readonly action: 'reply'; readonly reply: WebhookReply; readonly reason: RefusalReason };
 
-export type RefusalReason = 'empty' | 'too-large' | 'not-utf8' | 'not-json' | 'not-an-alert';
+export type RefusalReason = 'unauthenticated' | 'forbidden' | 'empty' | 'too-large' | InvalidReason;
+export type InvalidReason = 'not-utf8' | 'not-json' | 'not-an-alert';
+
+/** What a quarantined message carries besides its body. */
+export interface QuarantineAttributes {
+  readonly reason: InvalidReason;
+  /** JSON array of the errors the webhook answered with. */
+  readonly errors: string;
+  readonly encoding?: 'base64';
+}
+
+/** Every attribute a message may carry, by name. */
+export type MessageAttributes = RoutingAttributes | QuarantineAttributes;
 
 /** How a SendMessage ended, as the adapter saw it. */
 export type EnqueueOutcome =
   | { readonly ok: true; readonly messageId: string }
-  | { readonly ok: false; readonly failure: 'unreachable' | 'refused' };
+  | { readonly ok: false; readonly failure: 'unreachable' | 'refused'; readonly error?: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const MAX_ERROR_DETAILS = 10;
@@ -64,21 +101,41 @@ const refuse = (reason: RefusalReason, statusCode: number, body: object): Decisi
 
 const TOO_LARGE = { error: `alert is larger than the ${MAX_MESSAGE_BYTES} bytes an SQS message can carry` };
 
-export function decideOnDelivery(request: WebhookRequest): Decision {
+export function decideOnDelivery(request: WebhookRequest, policy: DeliveryPolicy): Decision {
+  // Strangers first: an unauthenticated request costs no decoding and is never quarantined.
+  return authenticate(request, policy) ?? decidePayload(request, policy.invalidPayloads);
+}
+
+/** A refusal when the request does not carry an accepted secret; undefined when it does. */
+function authenticate(request: WebhookRequest, policy: DeliveryPolicy): Decision | undefined {
+  const presented = headerValue(request.headers, policy.authHeaderName);
+  if (presented === undefined) {
+    return refuse('unauthenticated', 401, { error: `missing ${policy.authHeaderName} header` });
+  }
+  if (!policy.acceptedSecrets.some((secret) => sameSecret(presented, secret))) {
+    return refuse('forbidden', 403, { error: `wrong ${policy.authHeaderName} header` });
+  }
+  return undefined;
+}
+
+/** What to do with an (authenticated) body: enqueue it, quarantine it, or refuse it. */
+export function decidePayload(request: WebhookRequest, invalidPayloads: InvalidPayloadMode): Decision {
   const raw = request.body ?? '';
   // Check the size before decoding anything, so an oversized body costs nothing to refuse.
-  const bytes = request.isBase64Encoded ? Buffer.from(raw, 'base64') : undefined;
-  const byteLength = bytes ? bytes.length : Buffer.byteLength(raw, 'utf8');
-  if (byteLength === 0) return refuse('empty', 400, { error: 'empty body: expected one Panther alert as JSON' });
-  if (byteLength > MAX_MESSAGE_BYTES) return refuse('too-large', 413, TOO_LARGE);
+  const bytes = request.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length === 0) return refuse('empty', 400, { error: 'empty body: expected one Panther alert as JSON' });
+  if (bytes.length > MAX_MESSAGE_BYTES) return refuse('too-large', 413, TOO_LARGE);
 
-  let text = raw;
-  if (bytes) {
-    try {
-      text = utf8.decode(bytes);
-    } catch {
-      return refuse('not-utf8', 400, { error: 'body is not valid UTF-8' });
-    }
+  const invalid = (reason: InvalidReason, error: string, details?: string[]): Decision =>
+    invalidPayloads === 'reject'
+      ? refuse(reason, 400, details ? { error, details } : { error })
+      : quarantine(bytes, reason, error, details);
+
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return invalid('not-utf8', 'body is not valid UTF-8');
   }
 
   let parsed: unknown;
@@ -86,14 +143,11 @@ export function decideOnDelivery(request: WebhookRequest): Decision {
     parsed = JSON.parse(text);
   } catch {
     // V8's message quotes the input; Panther would show it to analysts, so say no more than this.
-    return refuse('not-json', 400, { error: 'body is not valid JSON' });
+    return invalid('not-json', 'body is not valid JSON');
   }
 
   if (!validatePantherAlert(parsed)) {
-    return refuse('not-an-alert', 400, {
-      error: 'not a Panther alert',
-      details: describeErrors(validatePantherAlert.errors ?? []),
-    });
+    return invalid('not-an-alert', 'not a Panther alert', describeErrors(validatePantherAlert.errors ?? []));
   }
 
   const attributes = routingAttributes(parsed);
@@ -102,13 +156,54 @@ export function decideOnDelivery(request: WebhookRequest): Decision {
   return { action: 'enqueue', messageBody, attributes, alert: parsed };
 }
 
-/** The answer once SQS has spoken: 2xx only when it confirmed the message. */
-export function replyToEnqueue(outcome: EnqueueOutcome): WebhookReply {
+function quarantine(bytes: Buffer, reason: InvalidReason, error: string, details?: string[]): Decision {
+  // Text SQS can store goes as text; anything else (not UTF-8, or raw control characters in a body
+  // that is not JSON) as base64, so that no quarantine attempt can fail on its content.
+  const decoded = reason === 'not-utf8' ? undefined : toSqsText(bytes.toString('utf8'));
+  const text = decoded !== undefined && !SQS_REFUSES.test(decoded) ? decoded : undefined;
+  const attributes: QuarantineAttributes = {
+    reason,
+    errors: JSON.stringify(details ?? [error]),
+    ...(text === undefined ? { encoding: 'base64' as const } : {}),
+  };
+  const messageBody = text ?? bytes.toString('base64');
+  // Base64 grows a body by a third: a large non-UTF-8 body may no longer fit.
+  if (messageBytes(messageBody, attributes) > MAX_MESSAGE_BYTES) return refuse('too-large', 413, TOO_LARGE);
+  return { action: 'quarantine', messageBody, attributes, refusal: details ? { error, details } : { error } };
+}
+
+/** Header names are case-insensitive; API Gateway keeps the case the client sent. */
+function headerValue(headers: WebhookRequest['headers'], name: string): string | undefined {
+  if (!headers) return undefined;
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === wanted && value !== undefined) return value.trim();
+  }
+  return undefined;
+}
+
+/** Constant time whatever the lengths: compare digests, never the strings. */
+function sameSecret(presented: string, secret: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+  return timingSafeEqual(digest(presented), digest(secret));
+}
+
+/**
+ * The answer once SQS has spoken: 2xx only when it confirmed the message. A quarantined body gets
+ * 202 with the reason, which Panther shows in the alert's delivery status.
+ */
+export function replyToEnqueue(outcome: EnqueueOutcome, quarantined?: Extract<Decision, { action: 'quarantine' }>): WebhookReply {
+  if (outcome.ok && quarantined) {
+    return reply(202, { status: 'quarantined', messageId: outcome.messageId, ...quarantined.refusal });
+  }
   if (outcome.ok) return reply(200, { status: 'queued', messageId: outcome.messageId });
   return outcome.failure === 'unreachable'
     ? reply(503, { error: 'queue unreachable; retry later' })
     : reply(502, { error: 'queue refused the alert; retry later' });
 }
+
+/** When the webhook secret cannot be read, nobody can be authenticated: 5xx, Panther retries. */
+export const SECRET_UNAVAILABLE_REPLY: WebhookReply = reply(503, { error: 'authentication unavailable; retry later' });
 
 /** For anything unexpected: a 5xx, so Panther retries instead of dropping the alert. */
 export const UNEXPECTED_FAILURE_REPLY: WebhookReply = reply(500, { error: 'internal error; retry later' });
@@ -161,16 +256,17 @@ export function toSqsText(json: string): string {
   return /[\uFFFE\uFFFF]/.test(json) ? json.replace(/[\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`) : json;
 }
 
+/** Any character SQS refuses in a message body or attribute value. */
+export const SQS_REFUSES = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
 /** Attribute values come from decoded strings, where JSON escapes may have produced any character. */
 function toAttributeValue(value: string): string {
   // A cut through a surrogate pair leaves a lone surrogate, which the replacement also catches.
-  return value
-    .slice(0, MAX_ATTRIBUTE_CHARS)
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD');
+  return value.slice(0, MAX_ATTRIBUTE_CHARS).replace(new RegExp(SQS_REFUSES.source, 'gu'), '\uFFFD');
 }
 
 /** SQS counts the body plus each attribute's name, data type and value against the limit. */
-function messageBytes(body: string, attributes: RoutingAttributes): number {
+function messageBytes(body: string, attributes: MessageAttributes): number {
   let total = Buffer.byteLength(body, 'utf8');
   for (const [name, value] of Object.entries(attributes)) {
     total += Buffer.byteLength(name) + 'String'.length + Buffer.byteLength(value as string);

@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { localSqsClient } from '../../local/embedded-sqs';
 import { expectedStatus, mutatedAlert, validAlert } from '../corpus/arbitraries';
-import { invoke, loadHandler, type Handler } from '../support/handler';
+import type { EmbeddedSecrets } from '../../local/embedded-secrets';
+import { invoke, loadHandler, startTestSecrets, type Handler } from '../support/handler';
 import { startSqsServer, stopAll } from '../support/processes';
 import { drainQueue } from '../support/queue';
 
@@ -15,13 +16,20 @@ let endpoint: string;
 let queueUrl: string;
 let accepted = 0;
 
+let secrets: EmbeddedSecrets;
+
 beforeAll(async () => {
-  const sqs = await startSqsServer();
+  const [sqs, started] = await Promise.all([startSqsServer(), startTestSecrets()]);
+  secrets = started;
   endpoint = sqs.printed['SQS endpoint']!;
   queueUrl = sqs.printed['Queue URL']!;
-  handler = loadHandler({ QUEUE_URL: queueUrl, AWS_ENDPOINT_URL_SQS: endpoint });
+  // Reject mode: here "never 2xx for a non-alert" holds literally (quarantine answers 202 by design).
+  handler = loadHandler({ QUEUE_URL: queueUrl, AWS_ENDPOINT_URL_SQS: endpoint, AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint });
 });
-afterAll(stopAll);
+afterAll(async () => {
+  await stopAll();
+  await secrets.stop();
+});
 
 /** The handler's answer, or a failure if it threw or took longer than 5 s. */
 async function answer(bytes: Buffer): Promise<number> {

@@ -7,26 +7,39 @@ import { localSqsClient } from '../../local/embedded-sqs';
 import { lambdaContext } from '../../local/webhook-server';
 import { baseAlert } from '../corpus/panther-payloads';
 import { expectCorpusDelivered } from '../support/corpus-delivery';
-import { invoke, loadHandler, type Handler } from '../support/handler';
+import { startEmbeddedSecrets, type EmbeddedSecrets } from '../../local/embedded-secrets';
+import { AUTH_HEADERS, invoke, loadHandler, startTestSecrets, TEST_SECRET, TEST_SECRET_ID, type Handler } from '../support/handler';
 import { blackHole, closedPort } from '../support/network';
 import { startSqsServer, stopAll, type RunningProcess } from '../support/processes';
-import { drainQueue } from '../support/queue';
+import { attributesOf, drainQueue } from '../support/queue';
 
 let sqsServer: RunningProcess;
+let secrets: EmbeddedSecrets;
 let endpoint: string;
 let queueUrl: string;
+let quarantineQueueUrl: string;
+/** The environment every handler here starts from: real fauxqs, the embedded Secrets Manager. */
+let base: Record<string, string>;
 
 beforeAll(async () => {
-  sqsServer = await startSqsServer();
+  [sqsServer, secrets] = await Promise.all([startSqsServer(), startTestSecrets()]);
   endpoint = sqsServer.printed['SQS endpoint']!;
   queueUrl = sqsServer.printed['Queue URL']!;
+  quarantineQueueUrl = sqsServer.printed['Quarantine queue URL']!;
+  base = { QUEUE_URL: queueUrl, AWS_ENDPOINT_URL_SQS: endpoint, AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint };
 });
-afterAll(stopAll);
+afterAll(async () => {
+  await stopAll();
+  await secrets.stop();
+});
+
+const alertBody = (): Buffer => Buffer.from(JSON.stringify(baseAlert()));
+const queueIsEmpty = async (url: string) => expect(await drainQueue(localSqsClient(endpoint), url, { idleReceives: 1 })).toEqual([]);
 
 describe('receiver handler against a real SQS server', () => {
   let handler: Handler;
   beforeAll(() => {
-    handler = loadHandler({ QUEUE_URL: queueUrl, AWS_ENDPOINT_URL_SQS: endpoint });
+    handler = loadHandler(base);
   });
 
   it('answers 200 for every valid payload, queued byte for byte with routing attributes; 400/413 and nothing queued for the rest', async () => {
@@ -42,7 +55,7 @@ describe('receiver handler against a real SQS server', () => {
   });
 
   it('answers 500, never 2xx, when the event itself is malformed', async () => {
-    const event = { body: 42, isBase64Encoded: true } as unknown as APIGatewayProxyEvent;
+    const event = { body: 42, isBase64Encoded: true, headers: AUTH_HEADERS } as unknown as APIGatewayProxyEvent;
     const result = await handler(event, lambdaContext());
     expect(result.statusCode).toBe(500);
   });
@@ -50,25 +63,25 @@ describe('receiver handler against a real SQS server', () => {
 
 describe('receiver handler when SQS fails', () => {
   it('answers 503 when nothing listens at the SQS endpoint', async () => {
-    const handler = loadHandler({ QUEUE_URL: queueUrl, AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${await closedPort()}` });
-    const result = await invoke(handler, Buffer.from(JSON.stringify(baseAlert())));
+    const handler = loadHandler({ ...base, AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${await closedPort()}` });
+    const result = await invoke(handler, alertBody());
     expect(result.statusCode).toBe(503);
     expect(JSON.parse(result.body)).toEqual({ error: 'queue unreachable; retry later' });
   });
 
   it('answers 502 when SQS refuses the message (the queue does not exist)', async () => {
-    const handler = loadHandler({ QUEUE_URL: `${queueUrl}-missing`, AWS_ENDPOINT_URL_SQS: endpoint });
-    const result = await invoke(handler, Buffer.from(JSON.stringify(baseAlert())));
+    const handler = loadHandler({ ...base, QUEUE_URL: `${queueUrl}-missing` });
+    const result = await invoke(handler, alertBody());
     expect(result.statusCode).toBe(502);
   });
 
   it('answers 503 before the Lambda timeout when SQS never answers', async () => {
     const hole = await blackHole();
     try {
-      const handler = loadHandler({ QUEUE_URL: queueUrl, AWS_ENDPOINT_URL_SQS: hole.endpoint });
+      const handler = loadHandler({ ...base, AWS_ENDPOINT_URL_SQS: hole.endpoint });
       const started = Date.now();
       // 1.5 s left: middy answers 1 s before the deadline, long before the SDK's own timeouts.
-      const result = await invoke(handler, Buffer.from(JSON.stringify(baseAlert())), lambdaContext(1_500));
+      const result = await invoke(handler, alertBody(), lambdaContext(1_500));
       expect(result.statusCode).toBe(503);
       expect(Date.now() - started).toBeLessThan(1_400);
     } finally {
@@ -77,14 +90,134 @@ describe('receiver handler when SQS fails', () => {
   });
 
   it('honours the generic AWS_ENDPOINT_URL too', async () => {
-    const handler = loadHandler({ QUEUE_URL: queueUrl, AWS_ENDPOINT_URL: endpoint });
-    const result = await invoke(handler, Buffer.from(JSON.stringify(baseAlert())));
+    const handler = loadHandler({ ...base, AWS_ENDPOINT_URL_SQS: undefined as unknown as string, AWS_ENDPOINT_URL: endpoint });
+    const result = await invoke(handler, alertBody());
     expect(result.statusCode).toBe(200);
     expect(await drainQueue(localSqsClient(endpoint), queueUrl, { expected: 1 })).toHaveLength(1);
   });
 
   it('fails the cold start when QUEUE_URL is missing or not a URL', () => {
-    expect(() => loadHandler({ QUEUE_URL: undefined })).toThrow(/QUEUE_URL/);
-    expect(() => loadHandler({ QUEUE_URL: 'panther-alerts' })).toThrow(/QUEUE_URL/);
+    expect(() => loadHandler({ ...base, QUEUE_URL: undefined as unknown as string })).toThrow(/QUEUE_URL/);
+    expect(() => loadHandler({ ...base, QUEUE_URL: 'panther-alerts' })).toThrow(/QUEUE_URL/);
+    expect(() => loadHandler({ ...base, INVALID_PAYLOADS: 'quarantine' })).toThrow(/QUARANTINE_QUEUE_URL/);
+    expect(() => loadHandler({ ...base, INVALID_PAYLOADS: 'drop' })).toThrow(/INVALID_PAYLOADS/);
+    expect(() => loadHandler({ ...base, AUTH_HEADER_NAME: 'Bad Header' })).toThrow(/AUTH_HEADER_NAME/);
+    expect(() => loadHandler({ ...base, SECRET_ID: '' })).toThrow(/SECRET_ID/);
+  });
+});
+
+describe('receiver handler authentication', () => {
+  it('answers 401 without the header and 403 with a wrong value, and queues nothing', async () => {
+    const handler = loadHandler({ ...base, INVALID_PAYLOADS: 'quarantine', QUARANTINE_QUEUE_URL: quarantineQueueUrl });
+    expect((await invoke(handler, alertBody(), lambdaContext(), {})).statusCode).toBe(401);
+    expect((await invoke(handler, alertBody(), lambdaContext(), { 'X-Panther-Webhook-Secret': 'wrong-wrong-wrong' })).statusCode).toBe(403);
+    expect((await invoke(handler, Buffer.from('not json'), lambdaContext(), {})).statusCode).toBe(401);
+    await queueIsEmpty(queueUrl);
+    await queueIsEmpty(quarantineQueueUrl);
+  });
+
+  it('answers 503 when the secret cannot be read, and queues nothing', async () => {
+    const handler = loadHandler({ ...base, AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${await closedPort()}` });
+    const result = await invoke(handler, alertBody());
+    expect(result.statusCode).toBe(503);
+    expect(JSON.parse(result.body)).toEqual({ error: 'authentication unavailable; retry later' });
+    await queueIsEmpty(queueUrl);
+  });
+
+  it('accepts the old and the new value during a rotation window, only the new one after', async () => {
+    const rotation = await startEmbeddedSecrets({ [TEST_SECRET_ID]: JSON.stringify({ current: TEST_SECRET }) });
+    try {
+      const withSecret = (value: string) => ({ 'X-Panther-Webhook-Secret': value });
+      const next = 'the-next-webhook-secret-9876543210';
+      const env = { ...base, AWS_ENDPOINT_URL_SECRETS_MANAGER: rotation.endpoint };
+
+      // 1. Window open: the new value is current, the old one still accepted.
+      rotation.put(TEST_SECRET_ID, JSON.stringify({ current: next, previous: TEST_SECRET }));
+      const during = loadHandler(env);
+      expect((await invoke(during, alertBody(), lambdaContext(), withSecret(TEST_SECRET))).statusCode).toBe(200);
+      expect((await invoke(during, alertBody(), lambdaContext(), withSecret(next))).statusCode).toBe(200);
+
+      // 2. Window closed: the old value is refused.
+      rotation.put(TEST_SECRET_ID, JSON.stringify({ current: next }));
+      const after = loadHandler(env);
+      expect((await invoke(after, alertBody(), lambdaContext(), withSecret(next))).statusCode).toBe(200);
+      expect((await invoke(after, alertBody(), lambdaContext(), withSecret(TEST_SECRET))).statusCode).toBe(403);
+      expect(await drainQueue(localSqsClient(endpoint), queueUrl, { expected: 3 })).toHaveLength(3);
+    } finally {
+      await rotation.stop();
+    }
+  });
+});
+
+describe('receiver handler in quarantine mode', () => {
+  it('quarantines an authenticated non-alert with its errors, answers 202, and leaves the alert queue alone', async () => {
+    const handler = loadHandler({ ...base, INVALID_PAYLOADS: 'quarantine', QUARANTINE_QUEUE_URL: quarantineQueueUrl });
+    const body = Buffer.from(JSON.stringify(baseAlert({ type: 'rule' })));
+    const result = await invoke(handler, body);
+    expect(result.statusCode).toBe(202);
+    expect(JSON.parse(result.body)).toMatchObject({ status: 'quarantined', error: 'not a Panther alert', details: [expect.stringContaining('type:')] });
+    const [message] = await drainQueue(localSqsClient(endpoint), quarantineQueueUrl, { expected: 1 });
+    expect(message!.Body).toBe(body.toString());
+    expect(attributesOf(message!)).toMatchObject({ reason: 'not-an-alert' });
+    await queueIsEmpty(queueUrl);
+  });
+
+  it('answers 5xx, never 2xx, when the quarantine queue cannot take it', async () => {
+    const handler = loadHandler({ ...base, INVALID_PAYLOADS: 'quarantine', QUARANTINE_QUEUE_URL: `${quarantineQueueUrl}-missing` });
+    expect((await invoke(handler, Buffer.from('not json'))).statusCode).toBe(502);
+  });
+});
+
+describe('receiver handler logs', () => {
+  it('writes one JSON line with EMF metrics per request, never the secret or an alert body', async () => {
+    const marker = 'BODY-MARKER-7f3a';
+    const lines: string[] = [];
+    const capture = (chunk: unknown) => {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      return true;
+    };
+    const spies = [
+      jest.spyOn(process.stdout, 'write').mockImplementation(capture),
+      jest.spyOn(process.stderr, 'write').mockImplementation(capture),
+      ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((level) => jest.spyOn(console, level).mockImplementation((...args) => capture(args.join(' ')))),
+    ];
+    try {
+      const env = { ...base, REQUEST_LOG: 'json', INVALID_PAYLOADS: 'quarantine', QUARANTINE_QUEUE_URL: quarantineQueueUrl };
+      const body = (extra: Record<string, unknown>) => Buffer.from(JSON.stringify(baseAlert({ title: marker, alertContext: { marker }, ...extra })));
+      // One handler at a time: each reads its environment at its first send.
+      const handler = loadHandler(env);
+      const statuses = [
+        (await invoke(handler, body({}))).statusCode, // 200
+        (await invoke(handler, body({ severity: 'BAD' }))).statusCode, // 202 quarantined
+        (await invoke(handler, Buffer.from(`${marker} not json`))).statusCode, // 202 quarantined
+        (await invoke(handler, body({}), lambdaContext(), {})).statusCode, // 401
+        (await invoke(handler, body({}), lambdaContext(), { 'X-Panther-Webhook-Secret': `${marker}-guess` })).statusCode, // 403
+        (await invoke(handler, Buffer.alloc(0))).statusCode, // 400
+        (await invoke(handler, Buffer.from(`"${marker}${'x'.repeat(1_100_000)}"`))).statusCode, // 413
+        (await handler({ body: 7, isBase64Encoded: true, headers: AUTH_HEADERS } as never, lambdaContext())).statusCode, // 500
+      ];
+      const sqsDown = loadHandler({ ...env, AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${await closedPort()}` });
+      statuses.push((await invoke(sqsDown, body({}))).statusCode); // 503
+      const secretless = loadHandler({ ...env, AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${await closedPort()}` });
+      statuses.push((await invoke(secretless, body({}))).statusCode); // 503 secret unavailable
+      process.env.AWS_ENDPOINT_URL_SQS = endpoint;
+      expect(statuses).toEqual([200, 202, 202, 401, 403, 400, 413, 500, 503, 503]);
+      await drainQueue(localSqsClient(endpoint), queueUrl, { expected: 1 });
+      await drainQueue(localSqsClient(endpoint), quarantineQueueUrl, { expected: 2 });
+
+      const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(records.map((r) => r.status)).toEqual(statuses);
+      expect(records.map((r) => r.outcome)).toEqual([
+        'queued', 'quarantined', 'quarantined', 'unauthorized', 'unauthorized', 'refused', 'refused', 'error', 'enqueue-failed', 'error',
+      ]);
+      expect(records[0]).toMatchObject({ alertId: 'b90c19e66e160e194a5b3b94ec27fb7c', severity: 'HIGH', type: 'RULE', Accepted: 1 });
+      expect(records[0]!._aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'PantherAlertForwarder', Dimensions: [['Severity'], []] }] });
+      for (const text of lines) {
+        expect(text).not.toContain(TEST_SECRET);
+        expect(text).not.toContain(marker);
+      }
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 });

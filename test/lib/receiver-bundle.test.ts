@@ -12,7 +12,8 @@ import { baseAlert } from '../corpus/panther-payloads';
 import { expectCorpusDelivered } from '../support/corpus-delivery';
 import { postBody } from '../support/http';
 import { blackHole, closedPort } from '../support/network';
-import { ROOT, startLocalMode, stopAll } from '../support/processes';
+import { authHeaderOf, ROOT, startLocalMode, stopAll } from '../support/processes';
+import { drainQueue } from '../support/queue';
 
 const outdir = mkdtempSync(join(tmpdir(), 'panther-synth-'));
 let bundle: string;
@@ -55,11 +56,35 @@ describe('cdk synth', () => {
 });
 
 describe('the bundled receiver against a real SQS server', () => {
-  it('queues every valid payload byte for byte, refuses the rest and queues nothing for them', async () => {
-    const local = await startLocalMode({}, ['--handler', bundle]);
+  it('queues every valid payload byte for byte, refuses the rest and queues nothing for them (reject mode)', async () => {
+    const local = await startLocalMode({ INVALID_PAYLOADS: 'reject' }, ['--handler', bundle]);
     const sqs = localSqsClient(local.printed['SQS endpoint']!);
     const webhook = local.printed['Webhook URL']!;
-    await expectCorpusDelivered((body) => postBody(webhook, body), sqs, local.printed['Queue URL']!);
+    const auth = authHeaderOf(local);
+    await expectCorpusDelivered((body) => postBody(webhook, body, auth), sqs, local.printed['Queue URL']!);
+  });
+
+  it('reads its secret from Secrets Manager through AWS_ENDPOINT_URL_SECRETS_MANAGER: 401/403 for strangers, nothing queued', async () => {
+    const local = await startLocalMode({}, ['--handler', bundle]);
+    const webhook = local.printed['Webhook URL']!;
+    const [name] = Object.keys(authHeaderOf(local));
+    expect((await postBody(webhook, JSON.stringify(baseAlert()))).status).toBe(401);
+    expect((await postBody(webhook, JSON.stringify(baseAlert()), { [name!]: 'a-wrong-secret-value' })).status).toBe(403);
+    expect((await postBody(webhook, 'not json', { [name!]: 'a-wrong-secret-value' })).status).toBe(403);
+    const sqs = localSqsClient(local.printed['SQS endpoint']!);
+    for (const queue of [local.printed['Queue URL']!, local.printed['Quarantine queue URL']!]) {
+      expect(await drainQueue(sqs, queue, { idleReceives: 1 })).toEqual([]);
+    }
+  });
+
+  it('quarantines an invalid payload in quarantine mode (the default) and answers 202', async () => {
+    const local = await startLocalMode({}, ['--handler', bundle]);
+    const body = JSON.stringify(baseAlert({ createdAt: 'yesterday' }));
+    const answer = await postBody(local.printed['Webhook URL']!, body, authHeaderOf(local));
+    expect(answer.status).toBe(202);
+    expect(JSON.parse(answer.body)).toMatchObject({ status: 'quarantined', details: [expect.stringContaining('createdAt')] });
+    const [message] = await drainQueue(localSqsClient(local.printed['SQS endpoint']!), local.printed['Quarantine queue URL']!, { expected: 1 });
+    expect(message!.Body).toBe(body);
   });
 
   it('answers 5xx within 25 s when SQS is unreachable, whether it refuses or hangs', async () => {
@@ -69,6 +94,7 @@ describe('the bundled receiver against a real SQS server', () => {
         const local = await startLocalMode(
           {
             QUEUE_URL: 'http://127.0.0.1/000000000000/panther-alerts',
+            INVALID_PAYLOADS: 'reject',
             AWS_ENDPOINT_URL_SQS: endpoint,
             AWS_REGION: 'us-east-1',
             AWS_ACCESS_KEY_ID: 'local',
@@ -77,7 +103,7 @@ describe('the bundled receiver against a real SQS server', () => {
           ['--handler', bundle],
         );
         const started = Date.now();
-        const answer = await postBody(local.printed['Webhook URL']!, JSON.stringify(baseAlert()));
+        const answer = await postBody(local.printed['Webhook URL']!, JSON.stringify(baseAlert()), authHeaderOf(local));
         expect(answer.status).toBeGreaterThanOrEqual(500);
         expect(Date.now() - started).toBeLessThan(25_000);
         await local.stop();

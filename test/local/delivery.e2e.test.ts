@@ -6,13 +6,13 @@
 import autocannon from 'autocannon';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { localSqsClient } from '../../local/embedded-sqs';
-import { distinctAlerts } from '../corpus/panther-payloads';
+import { baseAlert, distinctAlerts, INVALID_CASES } from '../corpus/panther-payloads';
 import { expectCorpusDelivered } from '../support/corpus-delivery';
 import { postBody } from '../support/http';
 import { faultProxy, freeStablePort } from '../support/network';
 import { deliverLikePanther, inParallel } from '../support/panther-client';
-import { startLocalMode, startSqsServer, stopAll, type RunningProcess } from '../support/processes';
-import { drainQueue } from '../support/queue';
+import { authHeaderOf, startLocalMode, startSqsServer, stopAll, type RunningProcess } from '../support/processes';
+import { attributesOf, drainQueue } from '../support/queue';
 
 /** Closed after each test, with the processes it started, so ports and handles never leak. */
 const cleanups: Array<() => Promise<void>> = [];
@@ -30,12 +30,13 @@ async function localModeBehindProxy(sqsServer: RunningProcess) {
   cleanups.push(proxy.close);
   const local = await startLocalMode({
     QUEUE_URL: sqsServer.printed['Queue URL'],
+    INVALID_PAYLOADS: 'reject',
     AWS_ENDPOINT_URL_SQS: proxy.endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
   });
-  return { proxy, local, webhook: local.printed['Webhook URL']! };
+  return { proxy, local, webhook: local.printed['Webhook URL']!, auth: authHeaderOf(local) };
 }
 
 async function queuedAlertIds(sqs: SQSClient, queueUrl: string, expected: number): Promise<string[]> {
@@ -44,14 +45,41 @@ async function queuedAlertIds(sqs: SQSClient, queueUrl: string, expected: number
 }
 
 describe('local mode end to end', () => {
-  it('answers every corpus case as the handler does and queues exactly the valid ones', async () => {
+  it('answers every corpus case as the handler does and queues exactly the valid ones (reject mode)', async () => {
+    const local = await startLocalMode({ INVALID_PAYLOADS: 'reject' });
+    const webhook = local.printed['Webhook URL']!;
+    const auth = authHeaderOf(local);
+    await expectCorpusDelivered((body) => postBody(webhook, body, auth), localSqsClient(local.printed['SQS endpoint']!), local.printed['Queue URL']!);
+  });
+
+  it('quarantines every invalid corpus case (quarantine mode, the default) and lets no stranger in', async () => {
     const local = await startLocalMode();
     const webhook = local.printed['Webhook URL']!;
-    await expectCorpusDelivered((body) => postBody(webhook, body), localSqsClient(local.printed['SQS endpoint']!), local.printed['Queue URL']!);
+    const auth = authHeaderOf(local);
+    const sqs = localSqsClient(local.printed['SQS endpoint']!);
+    const quarantinable = INVALID_CASES.filter((c) => c.body.length > 0);
+    for (const c of quarantinable) {
+      const answer = await postBody(webhook, c.body, auth);
+      expect({ name: c.name, status: answer.status }).toEqual({ name: c.name, status: 202 });
+      expect(JSON.parse(answer.body)).toMatchObject({ status: 'quarantined', error: expect.any(String) });
+    }
+    for (const headers of [{}, { [Object.keys(auth)[0]!]: 'not-the-secret' }]) {
+      expect((await postBody(webhook, JSON.stringify(baseAlert()), headers)).status).toBeGreaterThanOrEqual(401);
+    }
+    const quarantined = await drainQueue(sqs, local.printed['Quarantine queue URL']!, { expected: quarantinable.length + 1 });
+    expect(quarantined).toHaveLength(quarantinable.length);
+    for (const message of quarantined) {
+      const attributes = attributesOf(message);
+      expect(['not-utf8', 'not-json', 'not-an-alert']).toContain(attributes.reason);
+      const original = attributes.encoding === 'base64' ? Buffer.from(message.Body!, 'base64') : Buffer.from(message.Body!, 'utf8');
+      expect(quarantinable.some((c) => c.body.equals(original))).toBe(true);
+    }
+    expect(await drainQueue(sqs, local.printed['Queue URL']!, { idleReceives: 1 })).toEqual([]);
   });
 
   it('under load (2,000 distinct alerts, 32 connections) queues every acknowledged alert exactly once', async () => {
     const local = await startLocalMode();
+    const auth = authHeaderOf(local);
     const bodies = distinctAlerts(2_000, 'load');
     let next = 0;
     const acknowledged = new Set<string>();
@@ -64,7 +92,7 @@ describe('local mode end to end', () => {
       requests: [
         {
           method: 'POST',
-          setupRequest: (request) => ({ ...request, headers: { 'content-type': 'application/json' }, body: bodies[next++ % bodies.length] }),
+          setupRequest: (request) => ({ ...request, headers: { 'content-type': 'application/json', ...auth }, body: bodies[next++ % bodies.length] }),
           onResponse: (status, body) => {
             statuses.push(status);
             if (status === 200) acknowledged.add((JSON.parse(body) as { messageId: string }).messageId);
@@ -89,22 +117,26 @@ describe('local mode end to end', () => {
 
   it('delivers every alert at least once to a Panther-like client while SQS keeps dropping out', async () => {
     const sqsServer = await startSqsServer();
-    const { proxy, webhook } = await localModeBehindProxy(sqsServer);
-    const bodies = distinctAlerts(150, 'flaky');
+    const { proxy, webhook, auth } = await localModeBehindProxy(sqsServer);
+    const bodies = distinctAlerts(240, 'flaky');
+    const pause = (min: number, max: number) => new Promise((r) => setTimeout(r, min + Math.random() * (max - min)));
 
-    // Chaos: SQS down for 100–200 ms, up for 300–600 ms, until the deliveries end (bounded: 60 s).
+    // Chaos: SQS down for 100–200 ms, then up for 300–600 ms, until the deliveries end (bounded: 60 s).
     let delivering = true;
     const chaos = (async () => {
       const deadline = Date.now() + 60_000;
-      const pause = (min: number, max: number) => new Promise((r) => setTimeout(r, min + Math.random() * (max - min)));
       while (delivering && Date.now() < deadline) {
-        await pause(300, 600);
         await proxy.down();
         await pause(100, 200);
         await proxy.up();
+        await pause(300, 600);
       }
     })();
-    const deliveries = await inParallel(bodies, 8, (body) => deliverLikePanther(webhook, body));
+    // Paced like a stream of alerts (about 2 s in all), so it spans several outages.
+    const deliveries = await inParallel(bodies, 8, async (body) => {
+      await pause(40, 80);
+      return deliverLikePanther(webhook, body, auth);
+    });
     delivering = false;
     await chaos;
     await proxy.up();
@@ -120,7 +152,7 @@ describe('local mode end to end', () => {
 
   it('answers 5xx, never 2xx, while SQS is down mid-stream, recovers when it is back, and loses nothing acknowledged', async () => {
     const sqsServer = await startSqsServer();
-    const { proxy, webhook } = await localModeBehindProxy(sqsServer);
+    const { proxy, webhook, auth } = await localModeBehindProxy(sqsServer);
     const bodies = distinctAlerts(300, 'outage');
 
     let downSince = Infinity;
@@ -138,7 +170,7 @@ describe('local mode end to end', () => {
         await proxy.up();
       }
       const sentAt = Date.now();
-      const answer = await postBody(webhook, body);
+      const answer = await postBody(webhook, body, auth);
       const messageId = answer.status === 200 ? (JSON.parse(answer.body) as { messageId: string }).messageId : undefined;
       answers.push({ body, status: answer.status, sentAt, answeredAt: Date.now(), messageId });
     });
@@ -164,15 +196,17 @@ describe('local mode end to end', () => {
     const first = await startSqsServer(sqsPort);
     const local = await startLocalMode({
       QUEUE_URL: first.printed['Queue URL'],
+      INVALID_PAYLOADS: 'reject',
       AWS_ENDPOINT_URL_SQS: first.printed['SQS endpoint'],
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
     });
     const webhook = local.printed['Webhook URL']!;
+    const auth = authHeaderOf(local);
     const [before, during, after] = [distinctAlerts(20, 'before'), distinctAlerts(20, 'during'), distinctAlerts(20, 'after')];
 
-    const post = (bodies: string[]) => inParallel(bodies, 4, (body) => postBody(webhook, body));
+    const post = (bodies: string[]) => inParallel(bodies, 4, (body) => postBody(webhook, body, auth));
     expect((await post(before)).map((a) => a.status)).toEqual(before.map(() => 200));
     expect(await drainQueue(localSqsClient(first.printed['SQS endpoint']!), first.printed['Queue URL']!, { expected: 20 })).toHaveLength(20);
 

@@ -51,19 +51,26 @@ describe('npm start, as a new user runs it', () => {
   beforeAll(async () => {
     npmStart = await startProcess('npm', ['start'], {
       env: { PORT: '0', SQS_PORT: '0', PANTHER_TEST_RUN: marker.split('=')[1] },
-      waitFor: ['Webhook URL', 'Queue URL', 'SQS endpoint'],
+      waitFor: ['Webhook URL', 'Queue URL', 'SQS endpoint', 'Header'],
       timeoutMs: 60_000,
     });
   }, 70_000);
 
-  it('prints the webhook URL, queue URL and SQS endpoint, all on 127.0.0.1', () => {
+  /** `--header 'Name: value'` as printed by npm start. */
+  const header = () => ['--header', npmStart.printed.Header!];
+
+  it('prints the webhook URL, queue URL, SQS endpoint and the header to send, all on 127.0.0.1', () => {
+    expect(npmStart.printed.Header).toMatch(/^X-Panther-Webhook-Secret: [\w-]{32}$/);
     expect(npmStart.printed['Webhook URL']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/alerts$/);
     expect(npmStart.printed['SQS endpoint']).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(npmStart.printed['Queue URL']).toMatch(/\/panther-alerts$/);
   });
 
   it('takes `send-test-alert` with 200, logs the request, and `tail` shows the alert', async () => {
-    const sent = await cli(['send-test-alert', '--url', npmStart.printed['Webhook URL']!]);
+    const stranger = await cli(['send-test-alert', '--url', npmStart.printed['Webhook URL']!]);
+    expect(stranger.code).toBe(1);
+    expect(stranger.stdout).toMatch(/^HTTP 401 /);
+    const sent = await cli(['send-test-alert', '--url', npmStart.printed['Webhook URL']!, ...header()]);
     expect(sent.code).toBe(0);
     expect(sent.stdout).toMatch(/^HTTP 200 \{"status":"queued","messageId":"[^"]+"\}/);
 
@@ -85,7 +92,7 @@ describe('npm start, as a new user runs it', () => {
     expect(await counts()).toEqual({ ready: 0, inFlight: 1 });
 
     // With --json it prints the alert itself; with --delete it removes what it printed.
-    expect((await cli(['send-test-alert', '--url', npmStart.printed['Webhook URL']!])).code).toBe(0);
+    expect((await cli(['send-test-alert', '--url', npmStart.printed['Webhook URL']!, ...header()])).code).toBe(0);
     const json = await cli(['tail', '--queue-url', npmStart.printed['Queue URL']!, '--json', '--delete', '--max', '1', '--timeout', '30']);
     const line = JSON.parse(json.stdout.trim()) as { attributes: Record<string, string>; alert: { id: string; createdAt: string } };
     expect(line.attributes).toEqual({ severity: 'INFO', type: 'RULE', detectionId: 'Test.Alert', alertId: 'Test.Alert' });
@@ -94,12 +101,12 @@ describe('npm start, as a new user runs it', () => {
     expect(await counts()).toEqual({ ready: 0, inFlight: 1 });
   }, 120_000);
 
-  it('sends a file as-is with --file, and answers 1 for a refused one', async () => {
+  it('sends a file as-is with --file; a non-alert is quarantined (202) with its errors', async () => {
     const example = join(EXAMPLES_DIR, 'rule-error.json');
-    expect((await cli(['send-test-alert', '--url', npmStart.printed['Webhook URL']!, '--file', example])).code).toBe(0);
-    const refused = await cli(['send-test-alert', '--url', npmStart.printed['Webhook URL']!, '--file', join(ROOT, 'package.json')]);
-    expect(refused.code).toBe(1);
-    expect(refused.stdout).toMatch(/^HTTP 400 .*id: is required/);
+    expect((await cli(['send-test-alert', '--url', npmStart.printed['Webhook URL']!, ...header(), '--file', example])).code).toBe(0);
+    const quarantined = await cli(['send-test-alert', '--url', npmStart.printed['Webhook URL']!, ...header(), '--file', join(ROOT, 'package.json')]);
+    expect(quarantined.code).toBe(0);
+    expect(quarantined.stdout).toMatch(/^HTTP 202 .*"quarantined".*id: is required/);
     const messages = await drainQueue(localSqsClient(npmStart.printed['SQS endpoint']!), npmStart.printed['Queue URL']!, { expected: 2 });
     expect(messages.map((m) => m.Body)).toEqual([readFileSync(example, 'utf8')]);
   });
@@ -126,15 +133,16 @@ describe('npm start with an existing SQS', () => {
         PORT: '0',
         SQS_PORT: String(await closedPort()),
         QUEUE_URL: sqsServer.printed['Queue URL'],
+        QUARANTINE_QUEUE_URL: sqsServer.printed['Quarantine queue URL'],
         AWS_ENDPOINT_URL_SQS: sqsServer.printed['SQS endpoint'],
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
       },
-      waitFor: ['Webhook URL', 'Queue URL', 'SQS endpoint'],
+      waitFor: ['Webhook URL', 'Queue URL', 'SQS endpoint', 'Header'],
     });
     expect(local.printed['SQS endpoint']).toBe(sqsServer.printed['SQS endpoint']);
-    expect((await cli(['send-test-alert', '--url', local.printed['Webhook URL']!])).code).toBe(0);
+    expect((await cli(['send-test-alert', '--url', local.printed['Webhook URL']!, '--header', local.printed.Header!])).code).toBe(0);
     const [message] = await drainQueue(localSqsClient(sqsServer.printed['SQS endpoint']!), sqsServer.printed['Queue URL']!, { expected: 1 });
     expect(attributesOf(message!).detectionId).toBe('Test.Alert');
   });

@@ -1,8 +1,13 @@
 /** Loads the receiver handler in process, as a cold start would, under a given environment. */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { startEmbeddedSecrets, type EmbeddedSecrets } from '../../local/embedded-secrets';
 import { lambdaContext, toProxyEvent } from '../../local/webhook-server';
 
 export type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export const TEST_SECRET_ID = 'test/panther-webhook-secret';
+export const TEST_SECRET = 'test-webhook-secret-0123456789';
+export const AUTH_HEADERS: Record<string, string> = { 'X-Panther-Webhook-Secret': TEST_SECRET };
 
 /**
  * A fresh copy of functions/receiver.ts, its configuration read from this environment. The
@@ -15,6 +20,11 @@ export function loadHandler(env: Record<string, string | undefined>): Handler {
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL: undefined,
     AWS_ENDPOINT_URL_SQS: undefined,
+    SECRET_ID: TEST_SECRET_ID,
+    AUTH_HEADER_NAME: 'X-Panther-Webhook-Secret',
+    INVALID_PAYLOADS: 'reject',
+    QUARANTINE_QUEUE_URL: undefined,
+    REQUEST_LOG: 'off',
     ...env,
   };
   for (const [name, value] of Object.entries(settings)) {
@@ -28,7 +38,18 @@ export function loadHandler(env: Record<string, string | undefined>): Handler {
   return handler!;
 }
 
-/** POSTs a body to the handler as API Gateway would deliver it. */
-export function invoke(handler: Handler, body: Buffer, context: Context = lambdaContext()): Promise<APIGatewayProxyResult> {
-  return handler(toProxyEvent({ method: 'POST', path: '/alerts', rawHeaders: ['Content-Type', 'application/json'], body }), context);
+/** POSTs a body to the handler as API Gateway would deliver it, with the test secret unless told otherwise. */
+export function invoke(
+  handler: Handler,
+  body: Buffer,
+  context: Context = lambdaContext(),
+  headers: Record<string, string> = AUTH_HEADERS,
+): Promise<APIGatewayProxyResult> {
+  const rawHeaders = Object.entries({ 'Content-Type': 'application/json', ...headers }).flat();
+  return handler(toProxyEvent({ method: 'POST', path: '/alerts', rawHeaders, body }), context);
+}
+
+/** The webhook secret, served by an embedded Secrets Manager (stop it in afterAll). */
+export function startTestSecrets(): Promise<EmbeddedSecrets> {
+  return startEmbeddedSecrets({ [TEST_SECRET_ID]: JSON.stringify({ current: TEST_SECRET }) });
 }

@@ -19,13 +19,14 @@ export interface Delivery {
 export async function deliverLikePanther(
   url: string,
   body: string,
+  headers: Record<string, string>,
   { minDelayMs = 30, maxDelayMs = 300 }: { minDelayMs?: number; maxDelayMs?: number } = {},
 ): Promise<Delivery> {
   const attempts: number[] = [];
   for (let attempt = 0; attempt <= PANTHER_MAX_RETRIES; attempt += 1) {
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, minDelayMs + Math.random() * (maxDelayMs - minDelayMs)));
     try {
-      const answer = await postBody(url, body);
+      const answer = await postBody(url, body, headers);
       attempts.push(answer.status);
       if (answer.status >= 200 && answer.status < 300) {
         return { body, attempts, delivered: true, messageId: (JSON.parse(answer.body) as { messageId: string }).messageId };

@@ -108,14 +108,21 @@ export async function stopAll(): Promise<void> {
 export function startLocalMode(env: Record<string, string | undefined> = {}, args: readonly string[] = []) {
   return startTsx('local/start.ts', args, {
     env: { PORT: '0', SQS_PORT: '0', ...env },
-    waitFor: ['Webhook URL', 'Queue URL', 'SQS endpoint'],
+    waitFor: ['Webhook URL', 'Queue URL', 'SQS endpoint', 'Header'],
   });
+}
+
+/** The `Header: Name: value` line local mode printed, as a headers object. */
+export function authHeaderOf(proc: RunningProcess): Record<string, string> {
+  const line = proc.printed.Header ?? '';
+  const colon = line.indexOf(':');
+  return { [line.slice(0, colon)]: line.slice(colon + 1).trim() };
 }
 
 /** The embedded SQS server on its own, on a free port (or the given one). */
 export function startSqsServer(port = 0) {
   return startTsx('local/embedded-sqs.ts', [], {
     env: { SQS_PORT: String(port) },
-    waitFor: ['SQS endpoint', 'Queue URL', 'Dead-letter queue URL'],
+    waitFor: ['SQS endpoint', 'Queue URL', 'Dead-letter queue URL', 'Quarantine queue URL'],
   });
 }

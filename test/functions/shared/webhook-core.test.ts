@@ -2,13 +2,20 @@ import { ALL_CASES, baseAlert, padTo, VALID_CASES } from '../../corpus/panther-p
 import {
   decideOnDelivery,
   describeErrors,
+  type DeliveryPolicy,
   MAX_MESSAGE_BYTES,
   replyToEnqueue,
   toSqsText,
   UNEXPECTED_FAILURE_REPLY,
 } from '../../../functions/shared/webhook-core';
 
-const asBase64 = (body: Buffer) => ({ body: body.toString('base64'), isBase64Encoded: true });
+const SECRET = 'correct-horse-battery-staple';
+const HEADERS = { 'X-Panther-Webhook-Secret': SECRET };
+const REJECT: DeliveryPolicy = { authHeaderName: 'X-Panther-Webhook-Secret', acceptedSecrets: [SECRET], invalidPayloads: 'reject' };
+const QUARANTINE: DeliveryPolicy = { ...REJECT, invalidPayloads: 'quarantine' };
+const asBase64 = (body: Buffer) => ({ body: body.toString('base64'), isBase64Encoded: true, headers: HEADERS });
+const decide = (request: { body: string; isBase64Encoded?: boolean }, policy: DeliveryPolicy = REJECT) =>
+  decideOnDelivery({ headers: HEADERS, ...request }, policy);
 
 describe('decideOnDelivery over the corpus', () => {
   it('has at least 20 valid and 20 invalid cases of its own', () => {
@@ -17,7 +24,7 @@ describe('decideOnDelivery over the corpus', () => {
   });
 
   it.each(ALL_CASES.map((c) => [c.name, c] as const))('%s', (_name, corpusCase) => {
-    const decision = decideOnDelivery(asBase64(corpusCase.body));
+    const decision = decideOnDelivery(asBase64(corpusCase.body), REJECT);
     if (corpusCase.status === 200) {
       expect(decision.action).toBe('enqueue');
       if (decision.action !== 'enqueue') return;
@@ -40,15 +47,15 @@ describe('decideOnDelivery over the corpus', () => {
     const utf8Cases = ALL_CASES.filter((x) => isUtf8(x.body));
     expect(utf8Cases.length).toBeGreaterThan(ALL_CASES.length - 3);
     for (const c of utf8Cases) {
-      const plain = decideOnDelivery({ body: c.body.toString('utf8'), isBase64Encoded: false });
-      expect(plain).toEqual(decideOnDelivery(asBase64(c.body)));
+      const plain = decide({ body: c.body.toString('utf8'), isBase64Encoded: false });
+      expect(plain).toEqual(decideOnDelivery(asBase64(c.body), REJECT));
     }
   });
 });
 
 describe('routing attributes', () => {
   const attributesOf = (alert: Record<string, unknown>) => {
-    const decision = decideOnDelivery({ body: JSON.stringify(alert) });
+    const decision = decide({ body: JSON.stringify(alert) });
     if (decision.action !== 'enqueue') throw new Error(`refused: ${JSON.stringify(decision)}`);
     return decision.attributes;
   };
@@ -76,16 +83,16 @@ describe('routing attributes', () => {
 
 describe('size limits', () => {
   it('accepts an alert whose body and attributes together just fit in 1 MiB', () => {
-    const probe = decideOnDelivery({ body: padTo(1000).toString() });
+    const probe = decide({ body: padTo(1000).toString() });
     if (probe.action !== 'enqueue') throw new Error('probe refused');
     const attributeBytes = Object.entries(probe.attributes).reduce(
       (sum, [name, value]) => sum + name.length + 'String'.length + Buffer.byteLength(value),
       0,
     );
     const fits = padTo(MAX_MESSAGE_BYTES - attributeBytes);
-    expect(decideOnDelivery({ body: fits.toString() }).action).toBe('enqueue');
+    expect(decide({ body: fits.toString() }).action).toBe('enqueue');
     const oneMore = padTo(MAX_MESSAGE_BYTES - attributeBytes + 1);
-    const refused = decideOnDelivery({ body: oneMore.toString() });
+    const refused = decide({ body: oneMore.toString() });
     expect(refused.action === 'reply' && refused.reply.statusCode).toBe(413);
   });
 });
@@ -106,7 +113,7 @@ describe('answers', () => {
   it('never echoes the payload in an error', () => {
     const secretish = 'SENSITIVE-VALUE-42';
     for (const body of [`{"id": 1, "x": "${secretish}"`, JSON.stringify(baseAlert({ severity: secretish, createdAt: secretish }))]) {
-      const decision = decideOnDelivery({ body });
+      const decision = decide({ body });
       expect(decision.action).toBe('reply');
       expect(JSON.stringify(decision)).not.toContain(secretish);
     }
@@ -123,5 +130,79 @@ describe('answers', () => {
     const lines = describeErrors(errors);
     expect(lines).toHaveLength(11);
     expect(lines[10]).toBe('… and 20 more');
+  });
+});
+
+describe('authentication', () => {
+  const alert = JSON.stringify(baseAlert());
+
+  it('answers 401 without the header and 403 with a wrong value, before looking at the body', () => {
+    const missing = decideOnDelivery({ body: 'not even JSON', headers: {} }, QUARANTINE);
+    expect(missing).toMatchObject({ action: 'reply', reason: 'unauthenticated', reply: { statusCode: 401 } });
+    const wrong = decideOnDelivery({ body: alert, headers: { 'X-Panther-Webhook-Secret': `${SECRET}x` } }, QUARANTINE);
+    expect(wrong).toMatchObject({ action: 'reply', reason: 'forbidden', reply: { statusCode: 403 } });
+    expect(decideOnDelivery({ body: alert, headers: null }, REJECT)).toMatchObject({ reply: { statusCode: 401 } });
+  });
+
+  it('matches the header name in any case, and trims the value', () => {
+    expect(decideOnDelivery({ body: alert, headers: { 'x-panther-webhook-secret': ` ${SECRET} ` } }, REJECT).action).toBe('enqueue');
+  });
+
+  it('accepts every value of a rotation window, and only those', () => {
+    const rotating: DeliveryPolicy = { ...REJECT, acceptedSecrets: ['new-secret-value-123', SECRET] };
+    for (const value of ['new-secret-value-123', SECRET]) {
+      expect(decideOnDelivery({ body: alert, headers: { 'X-Panther-Webhook-Secret': value } }, rotating).action).toBe('enqueue');
+    }
+    expect(decideOnDelivery({ body: alert, headers: { 'X-Panther-Webhook-Secret': 'new-secret' } }, rotating).action).toBe('reply');
+  });
+
+  it('never names the expected secret in its answer', () => {
+    const wrong = decideOnDelivery({ body: alert, headers: { 'X-Panther-Webhook-Secret': 'guess' } }, REJECT);
+    expect(JSON.stringify(wrong)).not.toContain(SECRET);
+  });
+});
+
+describe('quarantine mode', () => {
+  it('quarantines an authenticated body that is not an alert, with the reason and errors as attributes', () => {
+    const body = JSON.stringify(baseAlert({ severity: 'URGENT' }));
+    const decision = decide({ body }, QUARANTINE);
+    expect(decision).toMatchObject({
+      action: 'quarantine',
+      messageBody: body,
+      attributes: { reason: 'not-an-alert', errors: JSON.stringify(['severity: must be one of INFO, LOW, MEDIUM, HIGH, CRITICAL']) },
+    });
+    if (decision.action !== 'quarantine') return;
+    const reply = replyToEnqueue({ ok: true, messageId: 'q-1' }, decision);
+    expect(reply.statusCode).toBe(202);
+    expect(JSON.parse(reply.body)).toEqual({
+      status: 'quarantined',
+      messageId: 'q-1',
+      error: 'not a Panther alert',
+      details: ['severity: must be one of INFO, LOW, MEDIUM, HIGH, CRITICAL'],
+    });
+  });
+
+  it('keeps a body that is not UTF-8 as base64, and one that is not JSON as text', () => {
+    const latin1 = Buffer.from([0x7b, 0xe9, 0x7d]);
+    expect(decideOnDelivery(asBase64(latin1), QUARANTINE)).toMatchObject({
+      action: 'quarantine',
+      messageBody: latin1.toString('base64'),
+      attributes: { reason: 'not-utf8', encoding: 'base64' },
+    });
+    expect(decide({ body: 'hello' }, QUARANTINE)).toMatchObject({ action: 'quarantine', messageBody: 'hello', attributes: { reason: 'not-json' } });
+  });
+
+  it('still refuses what cannot be queued at all: an empty body, or one over 1 MiB', () => {
+    expect(decide({ body: '' }, QUARANTINE)).toMatchObject({ reply: { statusCode: 400 } });
+    expect(decide({ body: 'x'.repeat(MAX_MESSAGE_BYTES + 1) }, QUARANTINE)).toMatchObject({ reply: { statusCode: 413 } });
+    // base64 grows a non-UTF-8 body by a third: 900 KB no longer fits.
+    const big = Buffer.alloc(900_000, 0xff);
+    expect(decideOnDelivery(asBase64(big), QUARANTINE)).toMatchObject({ reply: { statusCode: 413 } });
+  });
+
+  it('fails with 5xx, never 2xx, when the quarantine queue cannot take it', () => {
+    const decision = decide({ body: 'hello' }, QUARANTINE);
+    if (decision.action !== 'quarantine') throw new Error('not quarantined');
+    expect(replyToEnqueue({ ok: false, failure: 'unreachable' }, decision).statusCode).toBe(503);
   });
 });
