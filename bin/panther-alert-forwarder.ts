@@ -1,9 +1,6 @@
 #!/usr/bin/env node
-/** The CDK app: builds the stack and nothing else. `npx cdk deploy` runs this. */
+/** The CDK app (`npx cdk deploy` runs this): builds it and nothing else. Options: lib/forwarder-app.ts. */
 import { App } from 'aws-cdk-lib';
-import { PantherAlertForwarderStack } from '../lib/panther-alert-forwarder-stack';
+import { buildForwarderApp } from '../lib/forwarder-app';
 
-const app = new App();
-new PantherAlertForwarderStack(app, 'PantherAlertForwarder', {
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-});
+buildForwarderApp(new App());

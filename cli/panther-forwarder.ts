@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { decidePayload } from '../functions/shared/webhook-core';
 import { httpPost } from './http-post';
+import { redrive } from './redrive';
+import { sqsClientFor } from './sqs-client';
 import { tailQueue } from './tail';
 import { pantherTestAlert } from './test-alert';
 
@@ -27,6 +29,12 @@ Commands:
   validate FILE...
       Check payload files exactly as the webhook would and print each error.
       Exit 1 if any file would be refused.
+
+  redrive --from URL --to URL [--revalidate] [--endpoint URL] [--max N]
+      Move messages between queues, at least once (send, then delete), printing progress.
+      --revalidate (quarantine -> alert queue, after a schema fix): only bodies that are now
+      valid alerts move, with fresh routing attributes; the rest stay. Without it (dead-letter
+      queue -> alert queue) bodies and attributes move unchanged.
 
   help
       Show this text.`;
@@ -121,7 +129,28 @@ async function tail(args: string[]): Promise<number> {
   });
 }
 
+async function redriveCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    revalidate: { type: 'boolean', default: false },
+    endpoint: { type: 'string' },
+    max: { type: 'string' },
+  });
+  if (!values.from || !values.to) throw new UsageError('redrive needs --from and --to queue URLs');
+  const result = await redrive(sqsClientFor(values.from, values.endpoint), {
+    from: values.from,
+    to: values.to,
+    revalidate: values.revalidate ?? false,
+    max: positiveInteger('--max', values.max),
+    progress: (line) => console.error(line),
+  });
+  console.log(`Moved ${result.moved} message(s)${values.revalidate ? `; ${result.kept} still invalid, left in place` : ''}.`);
+  return 0;
+}
+
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
+  redrive: redriveCommand,
   'send-test-alert': sendTestAlert,
   tail,
   validate,

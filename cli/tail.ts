@@ -1,6 +1,7 @@
 /** `tail`: long-polls the alert queue and prints what arrives, deleting only when asked. */
 import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, untilStopSignal } from '../local/embedded-sqs';
+import { sqsClientFor } from './sqs-client';
 
 export interface TailOptions {
   readonly queueUrl?: string;
@@ -11,27 +12,13 @@ export interface TailOptions {
   readonly timeoutSeconds?: number;
 }
 
-/** Local mode's queue URLs name `sqs.<region>.localhost:<port>`, which does not resolve: use 127.0.0.1. */
-function localEndpoint(queueUrl: string): string | undefined {
-  const url = new URL(queueUrl);
-  return url.hostname === 'localhost' || url.hostname.endsWith('.localhost') ? `http://127.0.0.1:${url.port}` : undefined;
-}
-
 async function resolveQueue(options: TailOptions): Promise<{ sqs: SQSClient; queueUrl: string }> {
-  if (options.queueUrl === undefined) {
-    // Nothing named: local mode's queue on its SQS port.
-    const endpoint = options.endpoint ?? `http://127.0.0.1:${process.env.SQS_PORT || 4566}`;
-    const sqs = new SQSClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, useQueueUrlAsEndpoint: false });
-    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'panther-alerts' }));
-    return { sqs, queueUrl: QueueUrl! };
-  }
-  const endpoint = options.endpoint ?? localEndpoint(options.queueUrl);
-  const local = endpoint !== undefined && !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE;
-  const sqs = new SQSClient({
-    ...(endpoint === undefined ? {} : { endpoint, useQueueUrlAsEndpoint: false }),
-    ...(local ? { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS } : {}),
-  });
-  return { sqs, queueUrl: options.queueUrl };
+  if (options.queueUrl !== undefined) return { sqs: sqsClientFor(options.queueUrl, options.endpoint), queueUrl: options.queueUrl };
+  // Nothing named: local mode's queue on its SQS port.
+  const endpoint = options.endpoint ?? `http://127.0.0.1:${process.env.SQS_PORT || 4566}`;
+  const sqs = new SQSClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, useQueueUrlAsEndpoint: false });
+  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'panther-alerts' }));
+  return { sqs, queueUrl: QueueUrl! };
 }
 
 export function summaryLine(message: Message): string {

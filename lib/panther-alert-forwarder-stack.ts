@@ -1,15 +1,28 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { ForwarderMonitoring } from './forwarder-monitoring';
 import { PantherAlertForwarder, type PantherAlertForwarderProps } from './panther-alert-forwarder';
 
 export interface PantherAlertForwarderStackProps extends StackProps {
   /** Passed through to the forwarder construct. */
   readonly forwarder?: PantherAlertForwarderProps;
+  /**
+   * ARN of an SNS topic the alarms notify.
+   * @default no notification
+   */
+  readonly alarmTopicArn?: string;
+  /**
+   * Alarm when no alert was accepted for this many hours.
+   * @default no such alarm
+   */
+  readonly noAlertHours?: number;
 }
 
 /** The deployable unit: one forwarder, and the outputs a person needs to wire Panther and consumers. */
 export class PantherAlertForwarderStack extends Stack {
   public readonly forwarder: PantherAlertForwarder;
+  public readonly monitoring: ForwarderMonitoring;
 
   constructor(scope: Construct, id: string, props: PantherAlertForwarderStackProps = {}) {
     super(scope, id, {
@@ -17,7 +30,12 @@ export class PantherAlertForwarderStack extends Stack {
       ...props,
     });
     this.forwarder = new PantherAlertForwarder(this, 'Forwarder', props.forwarder);
-    const { webhookUrl, alertQueue, deadLetterQueue } = this.forwarder;
+    this.monitoring = new ForwarderMonitoring(this, 'Monitoring', {
+      forwarder: this.forwarder,
+      alarmTopic: props.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) : undefined,
+      noAlertHours: props.noAlertHours,
+    });
+    const { webhookUrl, alertQueue, deadLetterQueue, quarantineQueue, webhookSecret } = this.forwarder;
 
     new CfnOutput(this, 'WebhookUrl', {
       description: "Paste into Panther: Configure > Alert Destinations > Custom Webhook > 'Custom Webhook URL'",
@@ -30,5 +48,23 @@ export class PantherAlertForwarderStack extends Stack {
       value: deadLetterQueue.queueUrl,
     });
     new CfnOutput(this, 'DeadLetterQueueArn', { value: deadLetterQueue.queueArn });
+    new CfnOutput(this, 'QuarantineQueueUrl', {
+      description: 'Payloads that were not valid alerts; redrive after a schema fix',
+      value: quarantineQueue.queueUrl,
+    });
+    // The value itself never appears in the template or the outputs: this command reads it.
+    new CfnOutput(this, 'WebhookHeaderCommand', {
+      description: "Prints the 'Name: value' header to add in Panther's Custom Webhook form",
+      value: Fn.join('', [
+        'aws secretsmanager get-secret-value --region ',
+        this.region,
+        ' --secret-id ',
+        webhookSecret.secretArn,
+        " --query SecretString --output text | node -e \"const s=JSON.parse(require('fs').readFileSync(0,'utf8'));console.log(s.headerName+': '+s.current)\"",
+      ]),
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.monitoring.dashboard.dashboardName}`,
+    });
   }
 }

@@ -1,12 +1,15 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { InvalidPayloadMode } from '../functions/shared/webhook-core';
 import { FORWARDER_SETTINGS as SETTINGS } from './forwarder-settings';
 
 const PROJECT_ROOT = join(__dirname, '..');
@@ -58,6 +61,33 @@ export interface PantherAlertForwarderProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly queueRemovalPolicy?: RemovalPolicy;
+  /**
+   * The custom header Panther sends the shared secret in (Panther: Custom Webhook > custom headers).
+   * @default 'X-Panther-Webhook-Secret'
+   */
+  readonly authHeaderName?: string;
+  /**
+   * What an authenticated body that is not a Panther alert gets: `quarantine` (kept on the
+   * quarantine queue, 202) or `reject` (400, Panther retries and finally drops it).
+   * @default 'quarantine'
+   */
+  readonly invalidPayloads?: InvalidPayloadMode;
+  /**
+   * Source IPs or CIDRs allowed to call the API (Panther's "Gateway Public IP", Settings > General),
+   * enforced by the REST API's resource policy. Empty: no IP restriction (the secret still applies).
+   * @default []
+   */
+  readonly allowedSourceIps?: string[];
+  /**
+   * A customer-managed KMS key for the queues (and their consumers' key policy).
+   * @default SQS-managed encryption (SSE-SQS)
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Reserved concurrency of the receiver: a cap on what a flood can cost, taken from the account's pool.
+   * @default no reservation
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /** Every default in one place, so the secure choices are visible together. */
@@ -71,7 +101,10 @@ const DEFAULTS = {
   memorySize: 256,
   logRetention: logs.RetentionDays.ONE_YEAR,
   queueRemovalPolicy: RemovalPolicy.RETAIN,
-} satisfies Required<PantherAlertForwarderProps>;
+  authHeaderName: SETTINGS.authHeaderName,
+  invalidPayloads: 'quarantine' as InvalidPayloadMode,
+  allowedSourceIps: [] as string[],
+} satisfies Omit<Required<PantherAlertForwarderProps>, 'encryptionKey' | 'reservedConcurrency'>;
 
 /**
  * Panther's Custom Webhook destination → API Gateway (`POST /alerts`) → a validating Lambda → an
@@ -88,13 +121,25 @@ export class PantherAlertForwarder extends Construct {
   public readonly alertQueue: sqs.Queue;
   /** Where alerts go after `maxReceiveCount` failed consumer attempts. */
   public readonly deadLetterQueue: sqs.Queue;
+  /** Authenticated bodies that were not Panther alerts, with the reason (quarantine mode). */
+  public readonly quarantineQueue: sqs.Queue;
+  /** The shared secret, as JSON {headerName, current, previous?}; generated at deploy time. */
+  public readonly webhookSecret: secretsmanager.Secret;
+  /** The header Panther must send the secret in. */
+  public readonly authHeaderName: string;
+  /** API Gateway's access log (JSON, no bodies, no headers). */
+  public readonly accessLogs: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: PantherAlertForwarderProps = {}) {
     super(scope, id);
-    const config = { ...DEFAULTS, ...props };
+    // An explicit `undefined` (e.g. an unset context value) means "the default", not "nothing".
+    const given = Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined));
+    const config = { ...DEFAULTS, ...given } as typeof DEFAULTS & PantherAlertForwarderProps;
 
     const queueDefaults: sqs.QueueProps = {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      ...(config.encryptionKey
+        ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: config.encryptionKey }
+        : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
       enforceSSL: true,
       maxMessageSizeBytes: SETTINGS.maxMessageBytes,
       retentionPeriod: config.retentionPeriod,
@@ -106,6 +151,38 @@ export class PantherAlertForwarder extends Construct {
       visibilityTimeout: config.visibilityTimeout,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: config.maxReceiveCount },
     });
+    this.quarantineQueue = new sqs.Queue(this, 'QuarantineQueue', queueDefaults);
+    for (const [queue, role] of [
+      [this.deadLetterQueue, 'the alert queue’s dead-letter queue'],
+      [this.quarantineQueue, 'a holding queue for payloads to inspect and redrive'],
+    ] as const) {
+      Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: `This queue is ${role}; it needs no dead-letter queue of its own.` });
+    }
+
+    this.authHeaderName = config.authHeaderName;
+    this.webhookSecret = new secretsmanager.Secret(this, 'WebhookSecret', {
+      description: `Shared secret Panther sends in the ${config.authHeaderName} header`,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ headerName: config.authHeaderName }),
+        generateStringKey: 'current',
+        excludePunctuation: true,
+        passwordLength: 48,
+      },
+    });
+    Validations.of(this.webhookSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Panther cannot fetch a rotated value: rotation is a documented manual procedure with an overlap window (current + previous).',
+    });
+
+    // The function's own role: logs to its own log group only, instead of AWSLambdaBasicExecutionRole.
+    const logGroup = new logs.LogGroup(this, 'ReceiverLogs', { retention: config.logRetention });
+    const role = new iam.Role(this, 'ReceiverRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Panther alert receiver: write its logs, read the webhook secret, send to its queues',
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.logGroupArn}:*`] }),
+    );
 
     this.receiver = new NodejsFunction(this, 'Receiver', {
       description: 'Validates Panther alerts and puts them on the alert queue',
@@ -117,8 +194,16 @@ export class PantherAlertForwarder extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: config.memorySize,
       timeout: Duration.seconds(SETTINGS.receiverTimeoutSeconds),
-      environment: { QUEUE_URL: this.alertQueue.queueUrl },
-      logGroup: new logs.LogGroup(this, 'ReceiverLogs', { retention: config.logRetention }),
+      role,
+      reservedConcurrentExecutions: config.reservedConcurrency,
+      environment: {
+        QUEUE_URL: this.alertQueue.queueUrl,
+        QUARANTINE_QUEUE_URL: this.quarantineQueue.queueUrl,
+        INVALID_PAYLOADS: config.invalidPayloads,
+        AUTH_HEADER_NAME: config.authHeaderName,
+        SECRET_ID: this.webhookSecret.secretArn,
+      },
+      logGroup,
       bundling: {
         format: OutputFormat.CJS,
         minify: true,
@@ -134,26 +219,108 @@ export class PantherAlertForwarder extends Construct {
         },
       },
     });
-    // Exactly SendMessage on this queue: not the GetQueueUrl/GetQueueAttributes grantSendMessages adds.
-    this.receiver.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.alertQueue.queueArn] }),
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(logGroup.node.defaultChild as logs.CfnLogGroup)}.Arn>:*]`,
+      reason: 'Lambda names its log streams at run time; the grant is limited to the function’s own log group.',
+    });
+    // Exactly SendMessage on these queues: not the GetQueueUrl/GetQueueAttributes grantSendMessages adds.
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['sqs:SendMessage'],
+        resources: [this.alertQueue.queueArn, this.quarantineQueue.queueArn],
+      }),
     );
+    config.encryptionKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    this.webhookSecret.grantRead(role);
 
+    this.accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: config.logRetention });
     this.api = new apigateway.RestApi(this, 'Api', {
       description: 'Receives alerts from Panther',
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       // Every body reaches the Lambda base64-encoded, so it sees (and forwards) the exact bytes sent.
       binaryMediaTypes: ['*/*'],
-      cloudWatchRole: false,
+      // Access logging needs API Gateway's account-level CloudWatch role; the role is kept on delete.
+      cloudWatchRole: true,
+      policy: sourceIpPolicy(config.allowedSourceIps),
       deployOptions: {
         stageName: config.stageName,
         throttlingRateLimit: config.throttlingRateLimit,
         throttlingBurstLimit: config.throttlingBurstLimit,
+        accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogs),
+        // Who, what, outcome and timing; never the body or a header (the secret travels in one).
+        accessLogFormat: apigateway.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTimeEpoch',
+            sourceIp: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            method: '$context.httpMethod',
+            path: '$context.resourcePath',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            error: '$context.error.message',
+          }),
+        ),
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
       },
     });
     this.api.root
       .addResource(SETTINGS.route.slice(1))
       .addMethod('POST', new apigateway.LambdaIntegration(this.receiver, { proxy: true }));
     this.webhookUrl = this.api.urlForPath(SETTINGS.route);
+    acknowledgeApiFindings(this.api);
+  }
+}
+
+/** A resource policy that lets only these addresses invoke the API, or none for no restriction. */
+function sourceIpPolicy(allowed: readonly string[]): iam.PolicyDocument | undefined {
+  if (allowed.length === 0) return undefined;
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({
+        principals: [new iam.AnyPrincipal()],
+        actions: ['execute-api:Invoke'],
+        resources: ['execute-api:/*'],
+      }),
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['execute-api:Invoke'],
+        resources: ['execute-api:/*'],
+        conditions: { NotIpAddress: { 'aws:SourceIp': [...allowed] } },
+      }),
+    ],
+  });
+}
+
+/** cdk-nag findings on the API that are answered by design, each with its reason. */
+function acknowledgeApiFindings(api: apigateway.RestApi): void {
+  const method = api.methods[0]!;
+  Validations.of(api).acknowledge({
+    id: 'AwsSolutions-APIG2',
+    reason:
+      'The receiver validates every body against the Panther alert JSON Schema (API Gateway models cannot express its rules) and quarantines what fails instead of refusing it.',
+  });
+  const reasons: Record<string, string> = {
+    'AwsSolutions-APIG4':
+      'Panther can only send static custom headers: the receiver checks a shared secret from Secrets Manager in constant time on every request (401/403).',
+    'AwsSolutions-COG4':
+      'Panther cannot obtain Cognito tokens; requests are authenticated by the shared-secret header, optionally also by source IP.',
+  };
+  for (const [id, reason] of Object.entries(reasons)) Validations.of(method).acknowledge({ id, reason });
+  Validations.of(api.deploymentStage).acknowledge({
+    id: 'AwsSolutions-APIG3',
+    reason: 'WAF is optional here: shared-secret authentication, stage throttling and an optional source-IP allowlist cover the only caller, Panther.',
+  });
+  const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');
+  if (cloudWatchRole) {
+    Validations.of(cloudWatchRole).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason: 'API Gateway’s account-level logging role; AWS documents this managed policy for it.',
+    });
   }
 }

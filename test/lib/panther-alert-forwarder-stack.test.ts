@@ -31,3 +31,15 @@ describe('PantherAlertForwarderStack outputs', () => {
     expect(value).toEqual('Ref' in shape ? { Ref: id } : { 'Fn::GetAtt': [id, 'Arn'] });
   });
 });
+
+describe('PantherAlertForwarderStack hardening outputs', () => {
+  it('gives the quarantine queue URL and the command that prints the header for Panther, never the secret', () => {
+    expect(template.findOutputs('QuarantineQueueUrl').QuarantineQueueUrl!.Value).toEqual({
+      Ref: logicalId('AWS::SQS::Queue', 'QuarantineQueue'),
+    });
+    const command = JSON.stringify(template.findOutputs('WebhookHeaderCommand').WebhookHeaderCommand!.Value);
+    expect(command).toContain('aws secretsmanager get-secret-value');
+    expect(command).toContain(logicalId('AWS::SecretsManager::Secret', 'WebhookSecret'));
+    expect(command).toContain("s.headerName+': '+s.current");
+  });
+});

@@ -1,4 +1,5 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PantherAlertForwarder } from '../../lib/panther-alert-forwarder';
 
@@ -14,6 +15,9 @@ let forwarder: PantherAlertForwarder;
 const template = synth((stack) => {
   forwarder = new PantherAlertForwarder(stack, 'Forwarder');
 });
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+const statementsOf = (tpl: Template): Statement[] =>
+  Object.values(tpl.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
 const queueLogicalId = (id: string) => Object.keys(template.findResources('AWS::SQS::Queue')).find((k) => k.includes(id))!;
 
 describe('PantherAlertForwarder defaults', () => {
@@ -84,7 +88,7 @@ describe('PantherAlertForwarder defaults', () => {
     expect(dlq?.Properties).not.toHaveProperty('RedrivePolicy');
   });
 
-  it('keeps both queues (and their alerts) when they leave the stack', () => {
+  it('keeps the queues (and their messages) when they leave the stack', () => {
     for (const queue of Object.values(template.findResources('AWS::SQS::Queue'))) {
       expect(queue.DeletionPolicy).toBe('Retain');
       expect(queue.UpdateReplacePolicy).toBe('Retain');
@@ -107,15 +111,80 @@ describe('PantherAlertForwarder defaults', () => {
     });
   });
 
-  it('lets the receiver call sqs:SendMessage on the alert queue and nothing else on SQS', () => {
-    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
-    const statements = policies.flatMap(
-      (p) => (p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>) ?? [],
-    );
-    const sqsStatements = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('sqs:')));
+  it('lets the receiver call sqs:SendMessage on the alert and quarantine queues and nothing else on SQS', () => {
+    const sqsStatements = statementsOf(template).filter((s) => [s.Action].flat().some((a) => a.startsWith('sqs:')));
     expect(sqsStatements).toEqual([
-      expect.objectContaining({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueLogicalId('AlertQueue'), 'Arn'] } }),
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: [
+          { 'Fn::GetAtt': [queueLogicalId('AlertQueue'), 'Arn'] },
+          { 'Fn::GetAtt': [queueLogicalId('QuarantineQueue'), 'Arn'] },
+        ],
+      }),
     ]);
+  });
+
+  it('gives the receiver its own role: its log group, its secret, its queues; no managed policy', () => {
+    const roles = Object.values(template.findResources('AWS::IAM::Role')).filter(
+      (r) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'),
+    );
+    expect(roles).toHaveLength(1);
+    expect(roles[0]!.Properties.ManagedPolicyArns).toBeUndefined();
+    const actions = statementsOf(template).flatMap((s) => [s.Action].flat());
+    expect(actions.sort()).toEqual(
+      ['logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'sqs:SendMessage'].sort(),
+    );
+  });
+
+  it('generates the webhook secret at deploy time, never in the template', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: {
+        SecretStringTemplate: JSON.stringify({ headerName: 'X-Panther-Webhook-Secret' }),
+        GenerateStringKey: 'current',
+        ExcludePunctuation: true,
+        PasswordLength: 48,
+      },
+    });
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/"SecretString"/);
+  });
+
+  it('configures the receiver: queues, quarantine mode, header name and secret', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: {
+          QUEUE_URL: { Ref: queueLogicalId('AlertQueue') },
+          QUARANTINE_QUEUE_URL: { Ref: queueLogicalId('QuarantineQueue') },
+          INVALID_PAYLOADS: 'quarantine',
+          AUTH_HEADER_NAME: 'X-Panther-Webhook-Secret',
+          SECRET_ID: { Ref: Match.stringLikeRegexp('WebhookSecret') },
+        },
+      },
+    });
+  });
+
+  it('creates an encrypted, TLS-only quarantine queue', () => {
+    const quarantine = template.findResources('AWS::SQS::Queue')[queueLogicalId('QuarantineQueue')];
+    expect(quarantine?.Properties).toEqual(expect.objectContaining({ SqsManagedSseEnabled: true, MaximumMessageSize: 1_048_576 }));
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueLogicalId('QuarantineQueue') }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('logs API access as JSON with no body and no header, and sets a retention on every log group', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0]!;
+    const format = stage.Properties.AccessLogSetting.Format as string;
+    expect(Object.keys(JSON.parse(format))).toEqual(expect.arrayContaining(['requestId', 'sourceIp', 'status', 'latencyMs']));
+    expect(format).not.toMatch(/input\.body|requestOverride|\.header|Authorization/i);
+    expect(stage.Properties.MethodSettings).toEqual([expect.objectContaining({ DataTraceEnabled: false, LoggingLevel: 'ERROR' })]);
+    const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(logGroups.length).toBe(2);
+    for (const group of logGroups) expect(group.Properties.RetentionInDays).toBe(365);
+  });
+
+  it('has no resource policy when no source IP allowlist is given', () => {
+    expect(Object.values(template.findResources('AWS::ApiGateway::RestApi'))[0]!.Properties.Policy).toBeUndefined();
   });
 });
 
@@ -130,6 +199,11 @@ describe('PantherAlertForwarder props', () => {
       visibilityTimeout: Duration.minutes(2),
       memorySize: 512,
       queueRemovalPolicy: RemovalPolicy.DESTROY,
+      authHeaderName: 'X-Custom-Auth',
+      invalidPayloads: 'reject',
+      allowedSourceIps: ['203.0.113.7', '198.51.100.0/24'],
+      encryptionKey: new kms.Key(stack, 'Key'),
+      reservedConcurrency: 7,
     });
   });
 
@@ -143,7 +217,31 @@ describe('PantherAlertForwarder props', () => {
       VisibilityTimeout: 120,
       RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }),
     });
-    custom.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 512 });
-    for (const queue of Object.values(custom.findResources('AWS::SQS::Queue'))) expect(queue.DeletionPolicy).toBe('Delete');
+    custom.hasResourceProperties('AWS::Lambda::Function', {
+      MemorySize: 512,
+      ReservedConcurrentExecutions: 7,
+      Environment: { Variables: Match.objectLike({ INVALID_PAYLOADS: 'reject', AUTH_HEADER_NAME: 'X-Custom-Auth' }) },
+    });
+    for (const queue of Object.values(custom.findResources('AWS::SQS::Queue'))) {
+      expect(queue.DeletionPolicy).toBe('Delete');
+      expect(queue.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] });
+    }
+    const kmsActions = statementsOf(custom).filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:')));
+    expect(kmsActions).toEqual([expect.objectContaining({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'] })]);
+  });
+
+  it('lets only the allowlisted source IPs invoke the API', () => {
+    custom.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      Policy: {
+        Statement: [
+          Match.objectLike({ Effect: 'Allow', Action: 'execute-api:Invoke' }),
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'execute-api:Invoke',
+            Condition: { NotIpAddress: { 'aws:SourceIp': ['203.0.113.7', '198.51.100.0/24'] } },
+          }),
+        ],
+      },
+    });
   });
 });

@@ -1,0 +1,23 @@
+/** How the CLI reaches a queue: local mode's SQS, or AWS (or whatever the standard variables say). */
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/embedded-sqs';
+
+/** Local mode's queue URLs name `sqs.<region>.localhost:<port>`, which does not resolve: use 127.0.0.1. */
+function localEndpoint(queueUrl: string): string | undefined {
+  const url = new URL(queueUrl);
+  return url.hostname === 'localhost' || url.hostname.endsWith('.localhost') ? `http://127.0.0.1:${url.port}` : undefined;
+}
+
+/**
+ * A client for this queue: the given endpoint, else a local queue URL's port, else the SDK's own
+ * resolution (AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL, the region). Local endpoints get local
+ * credentials unless real ones are configured.
+ */
+export function sqsClientFor(queueUrl: string, endpoint?: string): SQSClient {
+  const target = endpoint ?? localEndpoint(queueUrl);
+  const local = target !== undefined && !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE;
+  return new SQSClient({
+    ...(target === undefined ? {} : { endpoint: target, useQueueUrlAsEndpoint: false }),
+    ...(local ? { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS } : {}),
+  });
+}

@@ -1,0 +1,67 @@
+/** `npx panther-forwarder redrive` against a real fauxqs: quarantine after a schema fix, and a DLQ. */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { localSqsClient } from '../../local/embedded-sqs';
+import { baseAlert } from '../corpus/panther-payloads';
+import { ROOT, startSqsServer, stopAll, type RunningProcess } from '../support/processes';
+import { attributesOf, drainQueue } from '../support/queue';
+
+let server: RunningProcess;
+afterAll(stopAll);
+beforeAll(async () => {
+  server = await startSqsServer();
+});
+
+const cli = (args: string[]) =>
+  promisify(execFile)(process.execPath, [join(ROOT, 'cli', 'panther-forwarder.cjs'), ...args], { cwd: ROOT, timeout: 60_000 });
+
+describe('redrive', () => {
+  it('moves quarantined bodies that are valid alerts now (after a schema fix) with routing attributes, and keeps the rest', async () => {
+    const sqs = localSqsClient(server.printed['SQS endpoint']!);
+    const quarantine = server.printed['Quarantine queue URL']!;
+    const queue = server.printed['Queue URL']!;
+    const nowValid = JSON.stringify(baseAlert({ type: 'SOME_NEW_TYPE' }));
+    const stillInvalid = JSON.stringify(baseAlert({ severity: 'URGENT' }));
+    const notUtf8 = Buffer.from([0x7b, 0xe9, 0x7d]).toString('base64');
+    for (const [body, attributes] of [
+      [nowValid, { reason: 'not-an-alert' }],
+      [stillInvalid, { reason: 'not-an-alert' }],
+      [notUtf8, { reason: 'not-utf8', encoding: 'base64' }],
+    ] as const) {
+      const MessageAttributes = Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]));
+      await sqs.send(new SendMessageCommand({ QueueUrl: quarantine, MessageBody: body, MessageAttributes }));
+    }
+
+    const { stdout } = await cli(['redrive', '--from', quarantine, '--to', queue, '--revalidate']);
+    expect(stdout).toContain('Moved 1 message(s); 2 still invalid, left in place.');
+
+    const [moved, ...extra] = await drainQueue(sqs, queue, { expected: 2 });
+    expect(extra).toEqual([]);
+    expect(moved!.Body).toBe(nowValid);
+    expect(attributesOf(moved!)).toEqual({ severity: 'HIGH', type: 'SOME_NEW_TYPE', detectionId: 'AWS.CloudTrail.RootActivity', alertId: 'b90c19e66e160e194a5b3b94ec27fb7c' });
+  });
+
+  it('moves dead letters back with bodies and attributes intact', async () => {
+    const sqs = localSqsClient(server.printed['SQS endpoint']!);
+    const dlq = server.printed['Dead-letter queue URL']!;
+    const queue = server.printed['Queue URL']!;
+    const bodies = [0, 1, 2].map((n) => JSON.stringify(baseAlert({ alertId: `dead-${n}` })));
+    for (const body of bodies) {
+      await sqs.send(
+        new SendMessageCommand({ QueueUrl: dlq, MessageBody: body, MessageAttributes: { severity: { DataType: 'String', StringValue: 'HIGH' } } }),
+      );
+    }
+    const { stdout } = await cli(['redrive', '--from', dlq, '--to', queue]);
+    expect(stdout).toContain('Moved 3 message(s).');
+    const messages = await drainQueue(sqs, queue, { expected: 4 });
+    expect(messages.map((m) => m.Body).sort()).toEqual([...bodies].sort());
+    for (const m of messages) expect(attributesOf(m)).toEqual({ severity: 'HIGH' });
+    expect(await drainQueue(sqs, dlq, { idleReceives: 1 })).toEqual([]);
+  });
+
+  it('needs both queues', async () => {
+    await expect(cli(['redrive', '--from', server.printed['Queue URL']!])).rejects.toMatchObject({ code: 2 });
+  });
+});
