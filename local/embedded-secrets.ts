@@ -10,11 +10,14 @@ export interface EmbeddedSecrets {
   readonly endpoint: string;
   /** Replaces a secret's value, as `aws secretsmanager put-secret-value` would. */
   put(secretId: string, secretString: string): void;
+  /** How many GetSecretValue calls it answered. */
+  reads(): number;
   stop(): Promise<void>;
 }
 
 export async function startEmbeddedSecrets(initial: Record<string, string>, port = 0): Promise<EmbeddedSecrets> {
   const secrets = new Map(Object.entries(initial));
+  let reads = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -35,6 +38,7 @@ export async function startEmbeddedSecrets(initial: Record<string, string>, port
         return answer(200, { ARN: arn(id), Name: id, VersionId: String(Date.now()) });
       }
       if (action !== 'GetSecretValue') return answer(400, { __type: 'InvalidRequestException', message: `${action} is not supported here` });
+      reads += 1;
       const value = secrets.get(id);
       if (value === undefined) return answer(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
       return answer(200, { ARN: arn(id), Name: id, SecretString: value, VersionId: 'local', VersionStages: ['AWSCURRENT'], CreatedDate: Date.now() / 1000 });
@@ -45,6 +49,7 @@ export async function startEmbeddedSecrets(initial: Record<string, string>, port
   return {
     endpoint: `http://127.0.0.1:${bound}`,
     put: (secretId, secretString) => void secrets.set(secretId, secretString),
+    reads: () => reads,
     stop: () => {
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));

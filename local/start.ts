@@ -25,11 +25,11 @@ import {
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
   localSqsClient,
-  startEmbeddedSqs,
   untilStopSignal,
   type EmbeddedSqs,
 } from './embedded-sqs';
 import { startEmbeddedSecrets, type EmbeddedSecrets } from './embedded-secrets';
+import { startEmbeddedSqsThread } from './sqs-thread';
 import { createWebhookServer, type ProxyHandler, type RequestLog } from './webhook-server';
 
 const HOST = '127.0.0.1';
@@ -51,7 +51,7 @@ function logLine(entry: RequestLog): string {
 
 /** Points the handler at the embedded server through the same variables it honours in AWS. */
 async function useEmbeddedSqs(): Promise<EmbeddedSqs> {
-  const sqs = await startEmbeddedSqs(port('SQS_PORT', 4566), HOST);
+  const sqs = await startEmbeddedSqsThread(port('SQS_PORT', 4566), HOST);
   const queues = await createForwarderQueues(localSqsClient(sqs.endpoint));
   Object.assign(process.env, {
     QUEUE_URL: queues.queueUrl,

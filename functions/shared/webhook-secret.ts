@@ -3,7 +3,7 @@
  * function: one GetSecretValue per five minutes, not per request. The secret is JSON:
  *   {"headerName": "...", "current": "...", "previous": "..."}   (previous only during a rotation)
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 export const SECRET_CACHE_MS = 5 * 60 * 1000;
 const MIN_SECRET_LENGTH = 16;
@@ -31,22 +31,28 @@ export function acceptedSecrets(secretString: string | undefined): readonly stri
 }
 
 /**
- * Honours AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL like the SQS client. After a failed
- * refresh the last good values stay in use (a Secrets Manager blip must not stop alerts); with none,
- * the error propagates.
+ * The Secrets Manager SDK is loaded on the first fetch, not at module load: it is needed once per
+ * five minutes, and importing it would lengthen every cold start (measured: bench/, BENCHMARKS.md).
+ * Honours AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL like the SQS client.
  */
-export function createSecretSource(
-  secretId: string,
-  client: SecretsManagerClient = new SecretsManagerClient({
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
-  }),
-  now: () => number = Date.now,
-): SecretSource {
+async function secretsManager(): Promise<{ client: SecretsManagerClient; GetSecretValueCommand: typeof import('@aws-sdk/client-secrets-manager').GetSecretValueCommand }> {
+  const sdk = await import('@aws-sdk/client-secrets-manager');
+  const client = new sdk.SecretsManagerClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 } });
+  return { client, GetSecretValueCommand: sdk.GetSecretValueCommand };
+}
+
+/**
+ * After a failed refresh the last good values stay in use (a Secrets Manager blip must not stop
+ * alerts); with none, the error propagates.
+ */
+export function createSecretSource(secretId: string, now: () => number = Date.now): SecretSource {
   let cached: { values: readonly string[]; at: number } | undefined;
+  let sdk: ReturnType<typeof secretsManager> | undefined;
   return async (signal) => {
     if (cached && now() - cached.at < SECRET_CACHE_MS) return cached.values;
     try {
+      sdk ??= secretsManager();
+      const { client, GetSecretValueCommand } = await sdk;
       const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }), { abortSignal: signal });
       cached = { values: acceptedSecrets(SecretString), at: now() };
       return cached.values;

@@ -1,0 +1,31 @@
+/**
+ * An SQS endpoint on 127.0.0.1 that answers SendMessage at once (with the body's MD5, which the SDK
+ * checks), and the webhook secret for GetSecretValue: what is left is the caller's own cost.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const BENCH_SECRET = 'bench-webhook-secret-0123456789';
+
+export async function startFakeAws(): Promise<{ endpoint: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { MessageBody?: string };
+      const answer = target.startsWith('secretsmanager.')
+        ? { SecretString: JSON.stringify({ current: BENCH_SECRET }), Name: 'bench' }
+        : { MessageId: randomUUID(), MD5OfMessageBody: createHash('md5').update(input.MessageBody ?? '', 'utf8').digest('hex') };
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(answer));
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+if (require.main === module) {
+  void startFakeAws().then(({ endpoint }) => console.log(`Fake AWS endpoint: ${endpoint}`));
+}
