@@ -15,7 +15,7 @@ import { App } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { localSqsClient } from '../local/embedded-sqs';
 import { PantherAlertForwarderStack } from '../lib/panther-alert-forwarder-stack';
-import { baseAlert, padTo } from '../test/corpus/panther-payloads';
+import { baseAlert, padTo } from '../test/corpus/alerts';
 import { BENCH_SECRET, startFakeAws } from './fake-sqs';
 
 // The Lambda runs Node.js 24; the SDK's notice about Node.js 20 concerns only this machine.

@@ -4,6 +4,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { baseAlert, padTo } from './alerts';
+
+export { baseAlert, distinctAlerts, padTo } from './alerts';
 
 export const EXAMPLES_DIR = join(__dirname, '..', '..', '..', 'shared', 'panther', 'examples');
 
@@ -21,33 +24,6 @@ export function pantherExamples(): CorpusCase[] {
   return readdirSync(EXAMPLES_DIR)
     .filter((file) => file.endsWith('.json'))
     .map((file) => ({ name: `example ${file}`, body: readFileSync(join(EXAMPLES_DIR, file)), status: 200 as const }));
-}
-
-/** A complete v1-style alert (all 13 keys), to vary from. */
-export function baseAlert(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id: 'AWS.CloudTrail.RootActivity',
-    createdAt: '2020-10-13T03:35:24Z',
-    severity: 'HIGH',
-    type: 'RULE',
-    link: 'https://example.runpanther.net/alerts/b90c19e66e160e194a5b3b94ec27fb7c',
-    title: 'New Alert: Root account activity',
-    name: 'Root Account Activity',
-    alertId: 'b90c19e66e160e194a5b3b94ec27fb7c',
-    alertContext: { ip: '203.0.113.7' },
-    description: 'Root account used',
-    runbook: 'Page the on-call',
-    tags: ['AWS', 'Identity'],
-    version: 'CJm9PiaXV0q8U0JhoFmE6L21ou7e5Ek0',
-    ...overrides,
-  };
-}
-
-/** `count` distinct valid alerts, told apart by alertId `<prefix>-<n>`, n zero-padded. */
-export function distinctAlerts(count: number, prefix: string): string[] {
-  return Array.from({ length: count }, (_, n) =>
-    JSON.stringify(baseAlert({ alertId: `${prefix}-${String(n).padStart(6, '0')}`, title: `New Alert: ${prefix} #${n}` })),
-  );
 }
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
@@ -146,11 +122,5 @@ export const TOO_LARGE_CASES: readonly CorpusCase[] = [
   { name: 'exactly 1 MiB plus one byte', body: padTo(1_048_577), status: 413 },
   { name: 'exactly 1 MiB, leaving no room for the routing attributes', body: padTo(1_048_576), status: 413 },
 ];
-
-/** A valid alert padded (inside alertContext) to exactly `bytes` bytes. */
-export function padTo(bytes: number): Buffer {
-  const shell = json(baseAlert({ alertContext: { pad: '' } }));
-  return json(baseAlert({ alertContext: { pad: 'p'.repeat(bytes - shell.length) } }));
-}
 
 export const ALL_CASES: readonly CorpusCase[] = [...pantherExamples(), ...VALID_CASES, ...INVALID_CASES, ...TOO_LARGE_CASES];
