@@ -8,6 +8,7 @@ import { decidePayload } from '../functions/shared/webhook-core';
 import { httpPost } from './http-post';
 import { redrive } from './redrive';
 import { sqsClientFor } from './sqs-client';
+import { queueStats, statsTable } from './stats';
 import { tailQueue } from './tail';
 import { pantherTestAlert } from './test-alert';
 
@@ -35,6 +36,10 @@ Commands:
       --revalidate (quarantine -> alert queue, after a schema fix): only bodies that are now
       valid alerts move, with fresh routing attributes; the rest stay. Without it (dead-letter
       queue -> alert queue) bodies and attributes move unchanged.
+
+  stats [--queue-url URL]... [--endpoint URL]
+      Approximate counts per queue: visible, in flight, delayed. Without --queue-url: every
+      panther-alerts* queue of local mode.
 
   help
       Show this text.`;
@@ -149,8 +154,20 @@ async function redriveCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+async function statsCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, { 'queue-url': { type: 'string', multiple: true }, endpoint: { type: 'string' } });
+  const queueUrls = values['queue-url'] ?? [];
+  const sqs =
+    queueUrls.length > 0
+      ? sqsClientFor(queueUrls[0]!, values.endpoint)
+      : sqsClientFor(`http://localhost:${process.env.SQS_PORT || 4566}/000000000000/panther-alerts`, values.endpoint);
+  console.log(statsTable(await queueStats(sqs, queueUrls)));
+  return 0;
+}
+
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   redrive: redriveCommand,
+  stats: statsCommand,
   'send-test-alert': sendTestAlert,
   tail,
   validate,

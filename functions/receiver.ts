@@ -8,7 +8,15 @@ import { createQueueSender } from './shared/alert-sender';
 import { readReceiverConfig } from './shared/config';
 import { answerUnexpectedFailures, toProxyResult } from './shared/proxy-result';
 import { recordOf, requestLogLine, type RequestRecord } from './shared/request-log';
-import { decideOnDelivery, replyToEnqueue, SECRET_UNAVAILABLE_REPLY, type EnqueueOutcome, type WebhookReply } from './shared/webhook-core';
+import { matchingRoutes } from './shared/routes';
+import {
+  combineOutcomes,
+  decideOnDelivery,
+  replyToEnqueue,
+  SECRET_UNAVAILABLE_REPLY,
+  type EnqueueOutcome,
+  type WebhookReply,
+} from './shared/webhook-core';
 import { createSecretSource } from './shared/webhook-secret';
 
 const config = readReceiverConfig(process.env);
@@ -44,7 +52,12 @@ async function receiveAlert(
   if (decision.action === 'reply') {
     reply = decision.reply;
   } else if (decision.action === 'enqueue') {
-    sent = await send(config.queueUrl, decision.messageBody, decision.attributes, signal);
+    // The alert queue and every matching route, in parallel; a 2xx only if every send succeeded.
+    const queues = [config.queueUrl, ...matchingRoutes(config.routes, decision.attributes).map((route) => route.queueUrl)];
+    const outcomes = await Promise.all(
+      queues.map((queueUrl) => send(queueUrl, decision.messageBody, decision.attributes, signal, decision.messageGroupId)),
+    );
+    sent = combineOutcomes(outcomes);
     reply = replyToEnqueue(sent);
   } else {
     sent = await send(config.quarantineQueueUrl!, decision.messageBody, decision.attributes, signal);

@@ -5,9 +5,14 @@
  *   invalidPayloads   quarantine (default) or reject
  *   alarmTopicArn     an SNS topic for the alarms
  *   noAlertHours      alarm when no alert arrived for this many hours
+ *   fifo              true: FIFO queues, a Panther retry of one delivery is dropped
+ *   routes            JSON: [{"name":"paging","severities":["HIGH","CRITICAL"]}]
+ *   consumerAccountIds, consumerRoleArns  comma-separated: who else may consume the queues
+ *   exampleConsumer   true: deploy the example consumer on the alert queue
  */
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { AlertRouteProps } from './panther-alert-forwarder';
 import { PantherAlertForwarderStack } from './panther-alert-forwarder-stack';
 
 export function buildForwarderApp(app: App): PantherAlertForwarderStack {
@@ -19,13 +24,19 @@ export function buildForwarderApp(app: App): PantherAlertForwarderStack {
   if (invalidPayloads !== 'quarantine' && invalidPayloads !== 'reject') {
     throw new Error(`context invalidPayloads must be quarantine or reject, got ${JSON.stringify(invalidPayloads)}`);
   }
+  const list = (name: string) => context(name)?.split(',').map((item) => item.trim()).filter(Boolean);
   const stack = new PantherAlertForwarderStack(app, 'PantherAlertForwarder', {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
     alarmTopicArn: context('alarmTopicArn'),
     noAlertHours: context('noAlertHours') === undefined ? undefined : Number(context('noAlertHours')),
     forwarder: {
-      allowedSourceIps: context('allowedSourceIps')?.split(',').map((ip) => ip.trim()).filter(Boolean),
+      allowedSourceIps: list('allowedSourceIps'),
       invalidPayloads,
+      fifo: context('fifo') === 'true',
+      routes: context('routes') === undefined ? undefined : (JSON.parse(context('routes')!) as AlertRouteProps[]),
+      consumerAccountIds: list('consumerAccountIds'),
+      consumerRoleArns: list('consumerRoleArns'),
+      exampleConsumer: context('exampleConsumer') === 'true',
     },
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

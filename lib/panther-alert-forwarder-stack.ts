@@ -63,6 +63,14 @@ export class PantherAlertForwarderStack extends Stack {
         " --query SecretString --output text | node -e \"const s=JSON.parse(require('fs').readFileSync(0,'utf8'));console.log(s.headerName+': '+s.current)\"",
       ]),
     });
+    for (const route of this.forwarder.routes) {
+      const name = route.name.replace(/(^|-)(.)/g, (_all: string, _dash: string, c: string) => c.toUpperCase());
+      new CfnOutput(this, `Route${name}QueueUrl`, { description: `Alerts of route ${route.name}`, value: route.queue.queueUrl });
+      new CfnOutput(this, `Route${name}QueueArn`, { value: route.queue.queueArn });
+    }
+    if (props.forwarder?.encryptionKey) {
+      new CfnOutput(this, 'QueueKeyArn', { description: 'Consumers need kms:Decrypt on this key', value: props.forwarder.encryptionKey.keyArn });
+    }
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.monitoring.dashboard.dashboardName}`,
     });

@@ -4,7 +4,8 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -88,7 +89,61 @@ export interface PantherAlertForwarderProps {
    * @default no reservation
    */
   readonly reservedConcurrency?: number;
+  /**
+   * FIFO alert and route queues: a Panther retry of the same delivery (identical body) is dropped
+   * within SQS's 5-minute window; order is kept per detection.
+   * @default false (standard queues; consumers de-duplicate with the dedupKey attribute)
+   */
+  readonly fifo?: boolean;
+  /**
+   * Fan-out routes: each gets its own queue and dead-letter queue, and receives, besides the alert
+   * queue, every alert matching its severities and/or types.
+   * @default no routes
+   */
+  readonly routes?: AlertRouteProps[];
+  /**
+   * AWS account ids allowed to consume the alert and route queues (queue policy, and key policy
+   * with a customer-managed key created in this stack).
+   * @default none
+   */
+  readonly consumerAccountIds?: string[];
+  /**
+   * IAM role ARNs (any account) allowed to consume the alert and route queues.
+   * @default none
+   */
+  readonly consumerRoleArns?: string[];
+  /**
+   * Deploy the example consumer (functions/example-consumer.ts) on the alert queue. It competes
+   * with other consumers of that queue: use it to try the flow.
+   * @default false
+   */
+  readonly exampleConsumer?: boolean;
 }
+
+/** A named fan-out route. */
+export interface AlertRouteProps {
+  /** Letters, digits and -; names the queue and its outputs. */
+  readonly name: string;
+  /**
+   * Only alerts of these severities.
+   * @default every severity
+   */
+  readonly severities?: Array<'INFO' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL'>;
+  /**
+   * Only alerts of these types (e.g. RULE, POLICY).
+   * @default every type
+   */
+  readonly types?: string[];
+}
+
+/** A route as created: its filter and its queues. */
+export interface AlertRoute extends AlertRouteProps {
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+}
+
+/** Exactly what consuming needs: receive, delete, extend visibility, read attributes, find the URL. */
+const CONSUME_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'];
 
 /** Every default in one place, so the secure choices are visible together. */
 const DEFAULTS = {
@@ -104,6 +159,11 @@ const DEFAULTS = {
   authHeaderName: SETTINGS.authHeaderName,
   invalidPayloads: 'quarantine' as InvalidPayloadMode,
   allowedSourceIps: [] as string[],
+  fifo: false,
+  routes: [] as AlertRouteProps[],
+  consumerAccountIds: [] as string[],
+  consumerRoleArns: [] as string[],
+  exampleConsumer: false,
 } satisfies Omit<Required<PantherAlertForwarderProps>, 'encryptionKey' | 'reservedConcurrency'>;
 
 /**
@@ -129,6 +189,11 @@ export class PantherAlertForwarder extends Construct {
   public readonly authHeaderName: string;
   /** API Gateway's access log (JSON, no bodies, no headers). */
   public readonly accessLogs: logs.LogGroup;
+  /** The fan-out routes, with their queues. */
+  public readonly routes: readonly AlertRoute[];
+  /** The example consumer, when `exampleConsumer` is set. */
+  public readonly exampleConsumer?: NodejsFunction;
+  private readonly encryptionKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: PantherAlertForwarderProps = {}) {
     super(scope, id);
@@ -145,19 +210,31 @@ export class PantherAlertForwarder extends Construct {
       retentionPeriod: config.retentionPeriod,
       removalPolicy: config.queueRemovalPolicy,
     };
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', queueDefaults);
-    this.alertQueue = new sqs.Queue(this, 'AlertQueue', {
-      ...queueDefaults,
-      visibilityTimeout: config.visibilityTimeout,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: config.maxReceiveCount },
+    this.encryptionKey = config.encryptionKey;
+    // The alert queue and each route's queue: FIFO or not, each with its own dead-letter queue.
+    const queueWithDeadLetters = (id: string) => {
+      const fifo = config.fifo ? { fifo: true, contentBasedDeduplication: false } : {};
+      const deadLetterQueue = new sqs.Queue(this, `${id === 'Alert' ? '' : id}DeadLetterQueue`, { ...queueDefaults, ...fifo });
+      Validations.of(deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is a dead-letter queue; it needs none of its own.' });
+      const queue = new sqs.Queue(this, `${id}Queue`, {
+        ...queueDefaults,
+        ...fifo,
+        visibilityTimeout: config.visibilityTimeout,
+        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: config.maxReceiveCount },
+      });
+      return { queue, deadLetterQueue };
+    };
+    ({ queue: this.alertQueue, deadLetterQueue: this.deadLetterQueue } = queueWithDeadLetters('Alert'));
+    this.routes = config.routes.map((route) => {
+      if (!/^[A-Za-z0-9-]{1,40}$/.test(route.name)) throw new Error(`route name ${JSON.stringify(route.name)}: use 1-40 letters, digits and -`);
+      const id = `Route${route.name.replace(/(^|-)(.)/g, (_all: string, _dash: string, c: string) => c.toUpperCase())}`;
+      return { ...route, ...queueWithDeadLetters(id) };
     });
     this.quarantineQueue = new sqs.Queue(this, 'QuarantineQueue', queueDefaults);
-    for (const [queue, role] of [
-      [this.deadLetterQueue, 'the alert queue’s dead-letter queue'],
-      [this.quarantineQueue, 'a holding queue for payloads to inspect and redrive'],
-    ] as const) {
-      Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: `This queue is ${role}; it needs no dead-letter queue of its own.` });
-    }
+    Validations.of(this.quarantineQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue holds payloads to inspect and redrive; it needs no dead-letter queue of its own.',
+    });
 
     this.authHeaderName = config.authHeaderName;
     this.webhookSecret = new secretsmanager.Secret(this, 'WebhookSecret', {
@@ -174,27 +251,12 @@ export class PantherAlertForwarder extends Construct {
       reason: 'Panther cannot fetch a rotated value: rotation is a documented manual procedure with an overlap window (current + previous).',
     });
 
-    // The function's own role: logs to its own log group only, instead of AWSLambdaBasicExecutionRole.
-    const logGroup = new logs.LogGroup(this, 'ReceiverLogs', { retention: config.logRetention });
-    const role = new iam.Role(this, 'ReceiverRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Panther alert receiver: write its logs, read the webhook secret, send to its queues',
-    });
-    role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.logGroupArn}:*`] }),
-    );
-
+    const { role, logGroup } = functionRole(this, 'Receiver', config.logRetention);
     this.receiver = new NodejsFunction(this, 'Receiver', {
+      ...functionDefaults('receiver.ts', role, logGroup),
       description: 'Validates Panther alerts and puts them on the alert queue',
-      entry: join(PROJECT_ROOT, 'functions', 'receiver.ts'),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
       memorySize: config.memorySize,
       timeout: Duration.seconds(SETTINGS.receiverTimeoutSeconds),
-      role,
       reservedConcurrentExecutions: config.reservedConcurrency,
       environment: {
         QUEUE_URL: this.alertQueue.queueUrl,
@@ -202,32 +264,20 @@ export class PantherAlertForwarder extends Construct {
         INVALID_PAYLOADS: config.invalidPayloads,
         AUTH_HEADER_NAME: config.authHeaderName,
         SECRET_ID: this.webhookSecret.secretArn,
+        ...(this.routes.length
+          ? {
+              ROUTES: Stack.of(this).toJsonString(
+                this.routes.map(({ name, severities, types, queue }) => ({ name, queueUrl: queue.queueUrl, severities, types })),
+              ),
+            }
+          : {}),
       },
-      logGroup,
-      bundling: {
-        format: OutputFormat.CJS,
-        minify: true,
-        sourceMap: false,
-        // Bundle the SDK too: a pinned, tree-shaken copy loads faster than the runtime's.
-        externalModules: [],
-        mainFields: ['module', 'main'],
-        // The schema is compiled into a standalone validator here, never at cold start.
-        commandHooks: {
-          beforeBundling: () => ['npx tsx scripts/generate-alert-code.ts'],
-          beforeInstall: () => [],
-          afterBundling: () => [],
-        },
-      },
-    });
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(logGroup.node.defaultChild as logs.CfnLogGroup)}.Arn>:*]`,
-      reason: 'Lambda names its log streams at run time; the grant is limited to the function’s own log group.',
     });
     // Exactly SendMessage on these queues: not the GetQueueUrl/GetQueueAttributes grantSendMessages adds.
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['sqs:SendMessage'],
-        resources: [this.alertQueue.queueArn, this.quarantineQueue.queueArn],
+        resources: [this.alertQueue.queueArn, ...this.routes.map((route) => route.queue.queueArn), this.quarantineQueue.queueArn],
       }),
     );
     config.encryptionKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
@@ -273,7 +323,86 @@ export class PantherAlertForwarder extends Construct {
       .addMethod('POST', new apigateway.LambdaIntegration(this.receiver, { proxy: true }));
     this.webhookUrl = this.api.urlForPath(SETTINGS.route);
     acknowledgeApiFindings(this.api);
+
+    this.grantConsumersInOtherAccounts([
+      ...config.consumerAccountIds.map((id) => new iam.AccountPrincipal(id)),
+      ...config.consumerRoleArns.map((arn) => new iam.ArnPrincipal(arn)),
+    ]);
+    if (config.exampleConsumer) {
+      const consumer = functionRole(this, 'ExampleConsumer', config.logRetention);
+      this.exampleConsumer = new NodejsFunction(this, 'ExampleConsumer', {
+        ...functionDefaults('example-consumer.ts', consumer.role, consumer.logGroup),
+        description: 'Example subscriber: logs each Panther alert from the alert queue',
+        timeout: Duration.seconds(SETTINGS.visibilityTimeoutSeconds / 2),
+      });
+      this.exampleConsumer.addEventSource(new SqsEventSource(this.alertQueue, { batchSize: 10, reportBatchItemFailures: true }));
+    }
   }
+
+  /** The queues a subscriber may read: the alert queue and every route's queue. */
+  public get consumableQueues(): sqs.Queue[] {
+    return [this.alertQueue, ...this.routes.map((route) => route.queue)];
+  }
+
+  /** Lets a role or function in this account consume the alert and route queues (and decrypt them). */
+  public grantConsumeMessages(grantee: iam.IGrantable): void {
+    for (const queue of this.consumableQueues) {
+      iam.Grant.addToPrincipal({ grantee, actions: CONSUME_ACTIONS, resourceArns: [queue.queueArn] });
+    }
+    this.encryptionKey?.grant(grantee, 'kms:Decrypt');
+  }
+
+  /** Queue policy statements (and key policy, for a key of this stack) for principals elsewhere. */
+  private grantConsumersInOtherAccounts(principals: iam.IPrincipal[]): void {
+    if (principals.length === 0) return;
+    for (const queue of this.consumableQueues) {
+      queue.addToResourcePolicy(new iam.PolicyStatement({ principals, actions: CONSUME_ACTIONS, resources: [queue.queueArn] }));
+    }
+    this.encryptionKey?.addToResourcePolicy(new iam.PolicyStatement({ principals, actions: ['kms:Decrypt'], resources: ['*'] }));
+  }
+}
+
+/**
+ * A function's own role: its logs go to its own log group only, instead of the managed
+ * AWSLambdaBasicExecutionRole (cdk-nag IAM4).
+ */
+function functionRole(scope: Construct, id: string, retention: logs.RetentionDays): { role: iam.Role; logGroup: logs.LogGroup } {
+  const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention });
+  const role = new iam.Role(scope, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.logGroupArn}:*`] }));
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${Stack.of(scope).getLogicalId(logGroup.node.defaultChild as logs.CfnLogGroup)}.Arn>:*]`,
+    reason: 'Lambda names its log streams at run time; the grant is limited to the function’s own log group.',
+  });
+  return { role, logGroup };
+}
+
+/** What every function of the project shares: Node.js 24 on arm64, bundled locally by esbuild. */
+function functionDefaults(entry: string, role: iam.IRole, logGroup: logs.ILogGroup): NodejsFunctionProps {
+  return {
+    entry: join(PROJECT_ROOT, 'functions', entry),
+    handler: 'handler',
+    projectRoot: PROJECT_ROOT,
+    depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    role,
+    logGroup,
+    bundling: {
+      format: OutputFormat.CJS,
+      minify: true,
+      sourceMap: false,
+      // Bundle the SDK too: a pinned, tree-shaken copy loads faster than the runtime's.
+      externalModules: [],
+      mainFields: ['module', 'main'],
+      // The schema is compiled into a standalone validator here, never at cold start.
+      commandHooks: {
+        beforeBundling: () => ['npx tsx scripts/generate-alert-code.ts'],
+        beforeInstall: () => [],
+        afterBundling: () => [],
+      },
+    },
+  };
 }
 
 /** A resource policy that lets only these addresses invoke the API, or none for no restriction. */

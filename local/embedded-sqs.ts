@@ -55,33 +55,51 @@ export interface LocalQueues {
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
   readonly quarantineQueueUrl: string;
+  /** Each route's queue, by route name. */
+  readonly routeQueueUrls: Readonly<Record<string, string>>;
 }
 
-/** Creates (idempotently) the alert queue, its dead-letter queue and the quarantine queue with the stack's settings. */
-export async function createForwarderQueues(sqs: SQSClient, name = 'panther-alerts'): Promise<LocalQueues> {
+export interface LocalQueueOptions {
+  readonly name?: string;
+  /** FIFO alert and route queues (and DLQs), deduplicated by the receiver's dedupKey. */
+  readonly fifo?: boolean;
+  /** Route names: each gets its own queue and dead-letter queue. */
+  readonly routes?: readonly string[];
+}
+
+/**
+ * Creates (idempotently) the queues the stack has, with its settings: the alert queue and its
+ * dead-letter queue, one queue and dead-letter queue per route, and the quarantine queue.
+ */
+export async function createForwarderQueues(sqs: SQSClient, options: LocalQueueOptions = {}): Promise<LocalQueues> {
+  const { name = 'panther-alerts', fifo = false, routes = [] } = options;
   const common = {
     MaximumMessageSize: String(SETTINGS.maxMessageBytes),
     MessageRetentionPeriod: String(SETTINGS.retentionDays * 24 * 3600),
   };
-  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq`, Attributes: common }));
-  const dlqArn = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  const queue = await sqs.send(
-    new CreateQueueCommand({
-      QueueName: name,
-      Attributes: {
-        ...common,
-        VisibilityTimeout: String(SETTINGS.visibilityTimeoutSeconds),
-        RedrivePolicy: JSON.stringify({
-          deadLetterTargetArn: dlqArn.Attributes?.QueueArn,
-          maxReceiveCount: SETTINGS.maxReceiveCount,
-        }),
-      },
-    }),
-  );
-  const quarantine = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-quarantine`, Attributes: common }));
-  return { queueUrl: queue.QueueUrl!, deadLetterQueueUrl: dlq.QueueUrl!, quarantineQueueUrl: quarantine.QueueUrl! };
+  const fifoAttributes: Record<string, string> = fifo ? { FifoQueue: 'true', ContentBasedDeduplication: 'false' } : {};
+  const suffix = fifo ? '.fifo' : '';
+  const create = async (queueName: string, attributes: Record<string, string>) =>
+    (await sqs.send(new CreateQueueCommand({ QueueName: queueName, Attributes: attributes }))).QueueUrl!;
+
+  /** A queue with its own dead-letter queue and the stack's redrive policy. */
+  const withDeadLetters = async (queueName: string) => {
+    const dlqUrl = await create(`${queueName}-dlq${suffix}`, { ...common, ...fifoAttributes });
+    const dlqArn = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
+    const url = await create(`${queueName}${suffix}`, {
+      ...common,
+      ...fifoAttributes,
+      VisibilityTimeout: String(SETTINGS.visibilityTimeoutSeconds),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn.Attributes?.QueueArn, maxReceiveCount: SETTINGS.maxReceiveCount }),
+    });
+    return { url, dlqUrl };
+  };
+
+  const main = await withDeadLetters(name);
+  const routeQueueUrls: Record<string, string> = {};
+  for (const route of routes) routeQueueUrls[route] = (await withDeadLetters(`${name}-${route}`)).url;
+  const quarantineQueueUrl = await create(`${name}-quarantine`, common);
+  return { queueUrl: main.url, deadLetterQueueUrl: main.dlqUrl, quarantineQueueUrl, routeQueueUrls };
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */

@@ -8,6 +8,8 @@
  *             INVALID_PAYLOADS=reject); the standard AWS variables (AWS_REGION,
  *             AWS_ENDPOINT_URL_SQS, credentials…) then say how to reach it
  *   SECRET_ID use this existing Secrets Manager secret instead of a generated one
+ *   FIFO=true FIFO queues, deduplicated by the body's SHA-256 (embedded SQS only)
+ *   LOCAL_ROUTES  fan-out routes for the embedded SQS, as JSON: [{"name":"paging","severities":["HIGH","CRITICAL"]}]
  *   AUTH_HEADER_NAME, INVALID_PAYLOADS, REQUEST_LOG  as for the Lambda (REQUEST_LOG defaults to off:
  *             this server prints its own line per request)
  *   --handler PATH  serve another build of the handler, e.g. the bundle `cdk synth` produced
@@ -52,10 +54,15 @@ function logLine(entry: RequestLog): string {
 /** Points the handler at the embedded server through the same variables it honours in AWS. */
 async function useEmbeddedSqs(): Promise<EmbeddedSqs> {
   const sqs = await startEmbeddedSqsThread(port('SQS_PORT', 4566), HOST);
-  const queues = await createForwarderQueues(localSqsClient(sqs.endpoint));
+  const routes = JSON.parse(process.env.LOCAL_ROUTES || '[]') as Array<{ name: string; severities?: string[]; types?: string[] }>;
+  const queues = await createForwarderQueues(localSqsClient(sqs.endpoint), {
+    fifo: process.env.FIFO === 'true',
+    routes: routes.map((route) => route.name),
+  });
   Object.assign(process.env, {
     QUEUE_URL: queues.queueUrl,
     QUARANTINE_QUEUE_URL: queues.quarantineQueueUrl,
+    ROUTES: JSON.stringify(routes.map((route) => ({ ...route, queueUrl: queues.routeQueueUrls[route.name] }))),
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -98,6 +105,9 @@ async function main(): Promise<void> {
   console.log(`Webhook URL: http://${HOST}:${boundPort}${SETTINGS.route}`);
   console.log(`Queue URL: ${process.env.QUEUE_URL}`);
   if (process.env.QUARANTINE_QUEUE_URL) console.log(`Quarantine queue URL: ${process.env.QUARANTINE_QUEUE_URL}`);
+  for (const route of JSON.parse(process.env.ROUTES || '[]') as Array<{ name: string; queueUrl: string }>) {
+    console.log(`Route ${route.name} queue URL: ${route.queueUrl}`);
+  }
   console.log(`SQS endpoint: ${sqsEndpoint}`);
   console.log(`Header: ${header}`);
   console.log(`Ready. In another terminal: npx panther-forwarder send-test-alert --header '${header}'`);

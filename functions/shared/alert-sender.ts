@@ -10,6 +10,8 @@ export type QueueSender = (
   body: string,
   attributes: MessageAttributes,
   signal?: AbortSignal,
+  /** For FIFO queues (URL ending in .fifo): the group; the dedupKey attribute is the deduplication id. */
+  messageGroupId?: string,
 ) => Promise<EnqueueOutcome>;
 
 /**
@@ -29,13 +31,17 @@ export function createSqsClient(): SQSClient {
 }
 
 export function createQueueSender(sqs: SQSClient = createSqsClient()): QueueSender {
-  return async (queueUrl, body, attributes, signal) => {
+  return async (queueUrl, body, attributes, signal, messageGroupId) => {
     const MessageAttributes: Record<string, MessageAttributeValue> = {};
     for (const [name, value] of Object.entries(attributes)) {
       if (typeof value === 'string') MessageAttributes[name] = { DataType: 'String', StringValue: value };
     }
+    const fifo =
+      queueUrl.endsWith('.fifo') && messageGroupId !== undefined && 'dedupKey' in attributes
+        ? { MessageGroupId: messageGroupId, MessageDeduplicationId: attributes.dedupKey }
+        : {};
     try {
-      const sent = await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, MessageAttributes }), {
+      const sent = await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, MessageAttributes, ...fifo }), {
         abortSignal: signal,
       });
       if (!sent.MessageId) return { ok: false, failure: 'refused' };

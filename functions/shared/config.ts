@@ -2,6 +2,7 @@
  * The receiver's configuration, read once at module load and checked there: a missing or malformed
  * setting fails the cold start (API Gateway answers 5xx, so Panther retries) instead of every request.
  */
+import { parseRoutes, type Route } from './routes';
 import type { InvalidPayloadMode } from './webhook-core';
 
 export interface ReceiverConfig {
@@ -17,6 +18,8 @@ export interface ReceiverConfig {
   readonly secretId: string;
   /** `REQUEST_LOG`: `json` (default) writes one JSON line with EMF metrics per request; `off` none. */
   readonly requestLog: boolean;
+  /** `ROUTES`: fan-out queues with their filters (JSON); none by default. */
+  readonly routes: readonly Route[];
 }
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -44,5 +47,6 @@ export function readReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
     authHeaderName,
     secretId: env.SECRET_ID,
     requestLog: requestLog === 'json',
+    routes: parseRoutes(env.ROUTES),
   };
 }

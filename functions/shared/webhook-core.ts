@@ -48,6 +48,11 @@ export interface RoutingAttributes {
   readonly type: string;
   readonly detectionId: string;
   readonly alertId?: string;
+  /**
+   * SHA-256 (hex) of the exact message body: the same for a Panther retry of one delivery, different
+   * for a manual "[Re-sent]" (its title changes). FIFO queues use it as MessageDeduplicationId.
+   */
+  readonly dedupKey: string;
 }
 
 export type Decision =
@@ -57,6 +62,11 @@ export type Decision =
       readonly messageBody: string;
       readonly attributes: RoutingAttributes;
       readonly alert: PantherAlert;
+      /**
+       * For FIFO queues: one group per detection, so alerts of one detection stay in order while
+       * different detections are consumed in parallel (one group for all would serialize everything).
+       */
+      readonly messageGroupId: string;
     }
   | {
       readonly action: 'quarantine';
@@ -150,10 +160,10 @@ export function decidePayload(request: WebhookRequest, invalidPayloads: InvalidP
     return invalid('not-an-alert', 'not a Panther alert', describeErrors(validatePantherAlert.errors ?? []));
   }
 
-  const attributes = routingAttributes(parsed);
   const messageBody = toSqsText(text);
+  const attributes = routingAttributes(parsed, messageBody);
   if (messageBytes(messageBody, attributes) > MAX_MESSAGE_BYTES) return refuse('too-large', 413, TOO_LARGE);
-  return { action: 'enqueue', messageBody, attributes, alert: parsed };
+  return { action: 'enqueue', messageBody, attributes, alert: parsed, messageGroupId: messageGroupId(parsed.id) };
 }
 
 function quarantine(bytes: Buffer, reason: InvalidReason, error: string, details?: string[]): Decision {
@@ -237,14 +247,28 @@ function joinPath(instancePath: string, property: string): string {
   return parent ? `${parent}.${property}` : property;
 }
 
-function routingAttributes(alert: PantherAlert): RoutingAttributes {
+function routingAttributes(alert: PantherAlert, messageBody: string): RoutingAttributes {
   const alertId = typeof alert.alertId === 'string' && alert.alertId !== '' ? toAttributeValue(alert.alertId) : undefined;
   return {
     severity: alert.severity,
     type: alert.type,
     detectionId: toAttributeValue(alert.id),
     ...(alertId === undefined ? {} : { alertId }),
+    dedupKey: createHash('sha256').update(messageBody, 'utf8').digest('hex'),
   };
+}
+
+/** SQS allows 1–128 characters of ASCII letters, digits and punctuation in a MessageGroupId. */
+function messageGroupId(detectionId: string): string {
+  const id = detectionId.replace(/[^\x21-\x7e]/g, '_').slice(0, 128);
+  return id === '' ? 'panther' : id;
+}
+
+/** All sends must succeed for a 2xx: the first failure (an unreachable queue first) decides. */
+export function combineOutcomes(outcomes: readonly EnqueueOutcome[]): EnqueueOutcome {
+  const failures = outcomes.filter((o) => !o.ok);
+  if (failures.length === 0) return outcomes[0]!;
+  return failures.find((o) => !o.ok && o.failure === 'unreachable') ?? failures[0]!;
 }
 
 /**

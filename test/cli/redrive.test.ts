@@ -1,5 +1,6 @@
 /** `npx panther-forwarder redrive` against a real fauxqs: quarantine after a schema fix, and a DLQ. */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
@@ -40,7 +41,13 @@ describe('redrive', () => {
     const [moved, ...extra] = await drainQueue(sqs, queue, { expected: 2 });
     expect(extra).toEqual([]);
     expect(moved!.Body).toBe(nowValid);
-    expect(attributesOf(moved!)).toEqual({ severity: 'HIGH', type: 'SOME_NEW_TYPE', detectionId: 'AWS.CloudTrail.RootActivity', alertId: 'b90c19e66e160e194a5b3b94ec27fb7c' });
+    expect(attributesOf(moved!)).toEqual({
+      severity: 'HIGH',
+      type: 'SOME_NEW_TYPE',
+      detectionId: 'AWS.CloudTrail.RootActivity',
+      alertId: 'b90c19e66e160e194a5b3b94ec27fb7c',
+      dedupKey: createHash('sha256').update(nowValid).digest('hex'),
+    });
   });
 
   it('moves dead letters back with bodies and attributes intact', async () => {

@@ -221,3 +221,23 @@ describe('receiver handler logs', () => {
     }
   });
 });
+
+describe('receiver handler with routes', () => {
+  it('answers 2xx only when the alert queue and every matching route took the alert', async () => {
+    const routes = (queueUrl: string) => JSON.stringify([{ name: 'paging', queueUrl, severities: ['HIGH'] }]);
+    const ok = loadHandler({ ...base, ROUTES: routes(sqsServer.printed['Dead-letter queue URL']!) });
+    expect((await invoke(ok, alertBody())).statusCode).toBe(200);
+    expect(await drainQueue(localSqsClient(endpoint), sqsServer.printed['Dead-letter queue URL']!, { expected: 1 })).toHaveLength(1);
+
+    // The route's queue is missing: 502 so Panther retries, although the alert queue has it (at least once).
+    const broken = loadHandler({ ...base, ROUTES: routes(`${queueUrl}-missing`) });
+    expect((await invoke(broken, alertBody())).statusCode).toBe(502);
+    // A LOW alert matches no route: nothing else is tried.
+    expect((await invoke(broken, Buffer.from(JSON.stringify(baseAlert({ severity: 'LOW' }))))).statusCode).toBe(200);
+    expect(await drainQueue(localSqsClient(endpoint), queueUrl, { expected: 3 })).toHaveLength(3);
+  });
+
+  it('fails the cold start on malformed ROUTES', () => {
+    expect(() => loadHandler({ ...base, ROUTES: '[{"name":"x"}]' })).toThrow(/ROUTES/);
+  });
+});

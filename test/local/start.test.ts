@@ -95,7 +95,7 @@ describe('npm start, as a new user runs it', () => {
     expect((await cli(['send-test-alert', '--url', npmStart.printed['Webhook URL']!, ...header()])).code).toBe(0);
     const json = await cli(['tail', '--queue-url', npmStart.printed['Queue URL']!, '--json', '--delete', '--max', '1', '--timeout', '30']);
     const line = JSON.parse(json.stdout.trim()) as { attributes: Record<string, string>; alert: { id: string; createdAt: string } };
-    expect(line.attributes).toEqual({ severity: 'INFO', type: 'RULE', detectionId: 'Test.Alert', alertId: 'Test.Alert' });
+    expect(line.attributes).toEqual({ severity: 'INFO', type: 'RULE', detectionId: 'Test.Alert', alertId: 'Test.Alert', dedupKey: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(line.alert.id).toBe('Test.Alert');
     expect(Date.now() - Date.parse(line.alert.createdAt)).toBeLessThan(120_000);
     expect(await counts()).toEqual({ ready: 0, inFlight: 1 });

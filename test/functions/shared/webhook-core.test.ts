@@ -1,5 +1,7 @@
 import { ALL_CASES, baseAlert, padTo, VALID_CASES } from '../../corpus/panther-payloads';
+import { createHash } from 'node:crypto';
 import {
+  combineOutcomes,
   decideOnDelivery,
   describeErrors,
   type DeliveryPolicy,
@@ -60,13 +62,31 @@ describe('routing attributes', () => {
     return decision.attributes;
   };
 
-  it('carries severity, type, detection id and alert id', () => {
+  it('carries severity, type, detection id, alert id and the SHA-256 of the exact body', () => {
+    const body = JSON.stringify(baseAlert());
     expect(attributesOf(baseAlert())).toEqual({
       severity: 'HIGH',
       type: 'RULE',
       detectionId: 'AWS.CloudTrail.RootActivity',
       alertId: 'b90c19e66e160e194a5b3b94ec27fb7c',
+      dedupKey: createHash('sha256').update(body).digest('hex'),
     });
+  });
+
+  it('gives a Panther retry (same bytes) the same dedupKey and a "[Re-sent]" one another', () => {
+    const original = attributesOf(baseAlert());
+    expect(attributesOf(baseAlert()).dedupKey).toBe(original.dedupKey);
+    expect(attributesOf(baseAlert({ title: '[Re-sent]: New Alert: Root account activity' })).dedupKey).not.toBe(original.dedupKey);
+  });
+
+  it('groups FIFO messages by detection, in the characters SQS allows', () => {
+    const groupOf = (id: string) => {
+      const decision = decide({ body: JSON.stringify(baseAlert({ id })) });
+      return decision.action === 'enqueue' ? decision.messageGroupId : undefined;
+    };
+    expect(groupOf('AWS.CloudTrail.RootActivity')).toBe('AWS.CloudTrail.RootActivity');
+    expect(groupOf('Räksmörgås rule')).toBe('R_ksm_rg_s_rule');
+    expect(groupOf('x'.repeat(300))).toHaveLength(128);
   });
 
   it('leaves out an alert id that is null or empty (SQS refuses empty attribute values)', () => {
@@ -94,6 +114,14 @@ describe('size limits', () => {
     const oneMore = padTo(MAX_MESSAGE_BYTES - attributeBytes + 1);
     const refused = decide({ body: oneMore.toString() });
     expect(refused.action === 'reply' && refused.reply.statusCode).toBe(413);
+  });
+});
+
+describe('combineOutcomes', () => {
+  it('is the first message id only when every send succeeded; an unreachable queue decides first', () => {
+    expect(combineOutcomes([{ ok: true, messageId: 'a' }, { ok: true, messageId: 'b' }])).toEqual({ ok: true, messageId: 'a' });
+    expect(combineOutcomes([{ ok: true, messageId: 'a' }, { ok: false, failure: 'refused' }])).toEqual({ ok: false, failure: 'refused' });
+    expect(combineOutcomes([{ ok: false, failure: 'refused' }, { ok: false, failure: 'unreachable' }])).toMatchObject({ failure: 'unreachable' });
   });
 });
 

@@ -1,0 +1,16 @@
+/**
+ * What this package offers other code: the CDK constructs, and for subscribers the alert's JSON
+ * Schema, its TypeScript type and a ready validator (the same standalone one the receiver uses).
+ */
+export { ForwarderMonitoring, type ForwarderMonitoringProps } from './forwarder-monitoring';
+export {
+  PantherAlertForwarder,
+  type AlertRoute,
+  type AlertRouteProps,
+  type PantherAlertForwarderProps,
+} from './panther-alert-forwarder';
+export { PantherAlertForwarderStack, type PantherAlertForwarderStackProps } from './panther-alert-forwarder-stack';
+export type { PantherAlert } from '../functions/shared/generated/panther-alert';
+export { default as isPantherAlert } from '../functions/shared/generated/validate-panther-alert';
+export { default as pantherAlertSchema } from '../functions/shared/panther-alert.schema.json';
+export { isAwsDateTime } from '../functions/shared/aws-date-time';

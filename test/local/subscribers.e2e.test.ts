@@ -1,0 +1,69 @@
+/** Routes, FIFO de-duplication and queue stats end to end: local mode, real HTTP, real fauxqs. */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { localSqsClient } from '../../local/embedded-sqs';
+import { baseAlert } from '../corpus/alerts';
+import { postBody } from '../support/http';
+import { authHeaderOf, ROOT, startLocalMode, stopAll } from '../support/processes';
+import { attributesOf, drainQueue } from '../support/queue';
+
+afterEach(stopAll);
+
+const routes = JSON.stringify([{ name: 'paging', severities: ['HIGH', 'CRITICAL'] }]);
+
+describe('fan-out routes', () => {
+  it('puts an alert matching a route on the route queue and the alert queue, and a non-matching one only on the alert queue', async () => {
+    const local = await startLocalMode({ LOCAL_ROUTES: routes });
+    const auth = authHeaderOf(local);
+    const sqs = localSqsClient(local.printed['SQS endpoint']!);
+    const high = JSON.stringify(baseAlert({ severity: 'HIGH', alertId: 'high-1' }));
+    const low = JSON.stringify(baseAlert({ severity: 'LOW', alertId: 'low-1' }));
+    for (const body of [high, low]) expect((await postBody(local.printed['Webhook URL']!, body, auth)).status).toBe(200);
+
+    const onQueue = await drainQueue(sqs, local.printed['Queue URL']!, { expected: 3 });
+    expect(onQueue.map((m) => m.Body).sort()).toEqual([high, low].sort());
+    const onRoute = await drainQueue(sqs, local.printed['Route paging queue URL']!, { expected: 2 });
+    expect(onRoute.map((m) => m.Body)).toEqual([high]);
+    expect(attributesOf(onRoute[0]!)).toMatchObject({ severity: 'HIGH', alertId: 'high-1' });
+  });
+});
+
+describe('FIFO mode', () => {
+  it('delivers an identical body posted twice once, and a "[Re-sent]" body as a new alert', async () => {
+    const local = await startLocalMode({ FIFO: 'true' });
+    const auth = authHeaderOf(local);
+    const original = JSON.stringify(baseAlert({ title: 'New Alert: Root account activity' }));
+    const resent = JSON.stringify(baseAlert({ title: '[Re-sent]: New Alert: Root account activity' }));
+    const answers = [];
+    for (const body of [original, original, resent, resent]) answers.push(await postBody(local.printed['Webhook URL']!, body, auth));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+
+    const messages = await drainQueue(localSqsClient(local.printed['SQS endpoint']!), local.printed['Queue URL']!, { expected: 3 });
+    expect(messages.map((m) => m.Body)).toEqual([original, resent]);
+    expect(new Set(messages.map((m) => attributesOf(m).dedupKey)).size).toBe(2);
+  });
+});
+
+describe('stats', () => {
+  it('prints approximate counts for every local queue', async () => {
+    const local = await startLocalMode({ LOCAL_ROUTES: routes });
+    await postBody(local.printed['Webhook URL']!, JSON.stringify(baseAlert({ severity: 'CRITICAL' })), authHeaderOf(local));
+    const sqsPort = new URL(local.printed['SQS endpoint']!).port;
+    const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'cli', 'panther-forwarder.cjs'), 'stats'], {
+      cwd: ROOT,
+      env: { ...process.env, SQS_PORT: sqsPort },
+    });
+    const rows = Object.fromEntries(stdout.trim().split('\n').slice(1).map((line) => {
+      const [name, visible] = line.trim().split(/\s+/);
+      return [name, Number(visible)];
+    }));
+    expect(rows).toEqual({
+      'panther-alerts': 1,
+      'panther-alerts-dlq': 0,
+      'panther-alerts-paging': 1,
+      'panther-alerts-paging-dlq': 0,
+      'panther-alerts-quarantine': 0,
+    });
+  });
+});
