@@ -32,7 +32,9 @@ Commands:
       Exit 1 if any file would be refused.
 
   redrive --from URL --to URL [--revalidate] [--endpoint URL] [--max N]
-      Move messages between queues, at least once (send, then delete), printing progress.
+      Move messages between queues, printing progress: with SQS's message move task where the
+      server supports it (a dead-letter queue back to its queue), else at least once (send, then
+      delete).
       --revalidate (quarantine -> alert queue, after a schema fix): only bodies that are now
       valid alerts move, with fresh routing attributes; the rest stay. Without it (dead-letter
       queue -> alert queue) bodies and attributes move unchanged.
@@ -150,7 +152,8 @@ async function redriveCommand(args: string[]): Promise<number> {
     max: positiveInteger('--max', values.max),
     progress: (line) => console.error(line),
   });
-  console.log(`Moved ${result.moved} message(s)${values.revalidate ? `; ${result.kept} still invalid, left in place` : ''}.`);
+  const how = result.method === 'move-task' ? ' (SQS message move task)' : '';
+  console.log(`Moved ${result.moved} message(s)${how}${values.revalidate ? `; ${result.kept} still invalid, left in place` : ''}.`);
   return 0;
 }
 

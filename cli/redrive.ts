@@ -3,11 +3,14 @@
  * quarantine, each body is first checked again with the current schema: what is now a valid alert
  * goes to the alert queue with its routing attributes, exactly as the receiver would have sent it;
  * what is still invalid stays in quarantine. From a dead-letter queue, bodies and attributes move
- * unchanged.
+ * unchanged — by SQS's message move task where the server has one, else by copying.
  */
 import {
   DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ListMessageMoveTasksCommand,
   ReceiveMessageCommand,
+  StartMessageMoveTaskCommand,
   SendMessageCommand,
   type Message,
   type MessageAttributeValue,
@@ -23,12 +26,43 @@ export interface RedriveOptions {
   /** Stop after this many messages. */
   readonly max?: number;
   readonly progress?: (line: string) => void;
+  /** How often to poll a move task (tests shorten it). */
+  readonly pollMs?: number;
 }
 
 export interface RedriveResult {
   readonly moved: number;
   /** Left where they were: still not valid alerts (revalidate only). */
   readonly kept: number;
+  /** How: SQS's own message move task, or receive/send/delete here. */
+  readonly method: 'move-task' | 'copy';
+}
+
+/**
+ * Dead letters back to their queue with SQS's message move task, which keeps bodies and attributes
+ * and runs server-side. Undefined when the server has no move task (fauxqs) or refuses this pair
+ * (the source is not a dead-letter queue of the destination): then the caller copies instead.
+ */
+async function moveTask(sqs: SQSClient, options: RedriveOptions): Promise<RedriveResult | undefined> {
+  const arnOf = async (queueUrl: string) =>
+    (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+  const [sourceArn, destinationArn] = await Promise.all([arnOf(options.from), arnOf(options.to)]);
+  try {
+    await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: sourceArn, DestinationArn: destinationArn }));
+  } catch (error) {
+    options.progress?.(`message move task not available (${(error as Error).name}); copying instead`);
+    return undefined;
+  }
+  // Bounded: a move task of a dead-letter queue finishes in minutes; give up watching after an hour.
+  for (let poll = 0; poll < 720; poll += 1) {
+    const { Results = [] } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: sourceArn, MaxResults: 1 }));
+    const task = Results[0];
+    options.progress?.(`move task ${task?.Status ?? 'unknown'}: ${task?.ApproximateNumberOfMessagesMoved ?? 0} moved`);
+    if (task?.Status === 'COMPLETED') return { moved: task.ApproximateNumberOfMessagesMoved ?? 0, kept: 0, method: 'move-task' };
+    if (task?.Status === 'FAILED' || task?.Status === 'CANCELLED') throw new Error(`the message move task ended ${task.Status}: ${task.FailureReason ?? ''}`);
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 5_000));
+  }
+  throw new Error('the message move task did not finish within an hour; check ListMessageMoveTasks');
 }
 
 /** The message to send for one received message, or undefined when it must stay. */
@@ -46,6 +80,11 @@ function redriven(message: Message, revalidate: boolean): { body: string; attrib
 }
 
 export async function redrive(sqs: SQSClient, options: RedriveOptions): Promise<RedriveResult> {
+  // Unchanged bodies, no limit: SQS can do it server-side where it supports move tasks.
+  if (!options.revalidate && options.max === undefined) {
+    const moved = await moveTask(sqs, options);
+    if (moved) return moved;
+  }
   let moved = 0;
   let kept = 0;
   // Kept messages come back after their visibility timeout: stop once a batch brings only those.
@@ -77,5 +116,5 @@ export async function redrive(sqs: SQSClient, options: RedriveOptions): Promise<
     }
     options.progress?.(`moved ${moved}, kept ${kept}`);
   }
-  return { moved, kept };
+  return { moved, kept, method: 'copy' };
 }

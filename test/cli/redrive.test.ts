@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { redrive } from '../../cli/redrive';
 import { localSqsClient } from '../../local/embedded-sqs';
 import { baseAlert } from '../corpus/panther-payloads';
 import { ROOT, startSqsServer, stopAll, type RunningProcess } from '../support/processes';
@@ -70,5 +71,51 @@ describe('redrive', () => {
 
   it('needs both queues', async () => {
     await expect(cli(['redrive', '--from', server.printed['Queue URL']!])).rejects.toMatchObject({ code: 2 });
+  });
+});
+
+describe('redrive with a server that has message move tasks (as AWS does)', () => {
+  it('starts the task for the queue pair and reports its progress until it completes', async () => {
+    // fauxqs has no move tasks: this loopback stand-in answers the three calls AWS would.
+    const calls: Array<{ target: string; input: Record<string, unknown> }> = [];
+    let polls = 0;
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const target = String(req.headers['x-amz-target']).replace('AmazonSQS.', '');
+        const input = JSON.parse(body) as Record<string, unknown>;
+        calls.push({ target, input });
+        const answers: Record<string, () => object> = {
+          GetQueueAttributes: () => ({ Attributes: { QueueArn: `arn:aws:sqs:us-east-1:1:${String(input.QueueUrl).split('/').pop()}` } }),
+          StartMessageMoveTask: () => ({ TaskHandle: 'task-1' }),
+          ListMessageMoveTasks: () => ({
+            Results: [{ Status: ++polls < 3 ? 'RUNNING' : 'COMPLETED', ApproximateNumberOfMessagesMoved: polls * 4 }],
+          }),
+        };
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(answers[target]!()));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const progress: string[] = [];
+      const result = await redrive(localSqsClient(endpoint), {
+        from: `${endpoint}/1/alerts-dlq`,
+        to: `${endpoint}/1/alerts`,
+        revalidate: false,
+        progress: (line) => progress.push(line),
+        pollMs: 10,
+      });
+      expect(result).toEqual({ moved: 12, kept: 0, method: 'move-task' });
+      expect(calls.find((c) => c.target === 'StartMessageMoveTask')!.input).toEqual({
+        SourceArn: 'arn:aws:sqs:us-east-1:1:alerts-dlq',
+        DestinationArn: 'arn:aws:sqs:us-east-1:1:alerts',
+      });
+      expect(progress).toEqual(['move task RUNNING: 4 moved', 'move task RUNNING: 8 moved', 'move task COMPLETED: 12 moved']);
+    } finally {
+      server.close();
+    }
   });
 });
