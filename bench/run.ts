@@ -206,7 +206,7 @@ async function main(): Promise<void> {
     console.error(`Local end to end: ${THROUGHPUT_SECONDS} s through npm start's server, ${THROUGHPUT_SECONDS} s direct…`);
     const throughput = await localThroughput(readFileSync(small, 'utf8'));
 
-    const stat = (name: string) => ({
+    const stat = (name: string): BundleStats => ({
       size: size(variants.find((v) => v.name === name)!.file),
       importMs: median(cold.get(name)!.importMs),
       firstRequestMs: median(cold.get(name)!.firstRequestMs),
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
         ? { warm2kMs: median(warm.get(name)!.small), warm200kMs: median(warm.get(name)!.large), rssMb: median(warm.get(name)!.rss) }
         : {}),
     });
-    const results = {
+    const results: BenchResults & { machine: object } = {
       machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, date: new Date().toISOString() },
       receiver: stat('receiver'),
       floor: stat('floor'),
@@ -239,11 +239,24 @@ async function main(): Promise<void> {
   }
 }
 
-function printTable(
-  results: Record<string, any>,
-  ratios: Record<string, number>,
-  targets: Record<string, number>,
-): void {
+interface BundleStats {
+  readonly size: { raw: number; gzip: number };
+  readonly importMs: number;
+  readonly firstRequestMs: number;
+  readonly warm2kMs?: number;
+  readonly warm200kMs?: number;
+  readonly rssMb?: number;
+}
+
+interface BenchResults {
+  readonly receiver: BundleStats;
+  readonly floor: BundleStats;
+  readonly naive: BundleStats;
+  readonly receiverWithSourceMap: BundleStats;
+  readonly throughput: { webhook: number; direct: number };
+}
+
+function printTable(results: BenchResults, ratios: Record<string, number>, targets: Record<string, number>): void {
   const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
   const ms = (n: number | undefined) => (n === undefined ? '–' : `${n.toFixed(n < 1 ? 3 : 1)} ms`);
   const rows = [
@@ -253,7 +266,7 @@ function printTable(
     ['first request', ...[results.receiver, results.floor, results.naive, results.receiverWithSourceMap].map((s) => ms(s.firstRequestMs))],
     ['warm request, 2.3 KB', ...[results.receiver, results.floor, results.naive].map((s) => ms(s.warm2kMs)), '–'],
     ['warm request, 200 KB', ...[results.receiver, results.floor, results.naive].map((s) => ms(s.warm200kMs)), '–'],
-    ['RSS after load', ...[results.receiver, results.floor, results.naive].map((s) => `${s.rssMb.toFixed(0)} MB`), '–'],
+    ['RSS after load', ...[results.receiver, results.floor, results.naive].map((s) => `${(s.rssMb ?? 0).toFixed(0)} MB`), '–'],
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   const line = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;

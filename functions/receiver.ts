@@ -4,7 +4,7 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { createQueueSender } from './shared/alert-sender';
+import { createQueueSender } from './shared/queue-sender';
 import { readReceiverConfig } from './shared/config';
 import { answerUnexpectedFailures, toProxyResult } from './shared/proxy-result';
 import { recordOf, requestLogLine, type RequestRecord } from './shared/request-log';

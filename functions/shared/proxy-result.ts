@@ -1,7 +1,7 @@
 /** API Gateway proxy plumbing shared by the handlers: JSON answers and a 5xx for anything unexpected. */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { describeError } from './alert-sender';
+import { describeError } from './queue-sender';
 import type { RequestRecord } from './request-log';
 import { replyToEnqueue, UNEXPECTED_FAILURE_REPLY, type WebhookReply } from './webhook-core';
 
