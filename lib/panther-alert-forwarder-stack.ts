@@ -64,9 +64,8 @@ export class PantherAlertForwarderStack extends Stack {
       ]),
     });
     for (const route of this.forwarder.routes) {
-      const name = route.name.replace(/(^|-)(.)/g, (_all: string, _dash: string, c: string) => c.toUpperCase());
-      new CfnOutput(this, `Route${name}QueueUrl`, { description: `Alerts of route ${route.name}`, value: route.queue.queueUrl });
-      new CfnOutput(this, `Route${name}QueueArn`, { value: route.queue.queueArn });
+      new CfnOutput(this, `${route.id}QueueUrl`, { description: `Alerts of route ${route.name}`, value: route.queue.queueUrl });
+      new CfnOutput(this, `${route.id}QueueArn`, { value: route.queue.queueArn });
     }
     if (props.forwarder?.encryptionKey) {
       new CfnOutput(this, 'QueueKeyArn', { description: 'Consumers need kms:Decrypt on this key', value: props.forwarder.encryptionKey.keyArn });

@@ -10,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ROUTE_NAME } from '../functions/shared/routes';
 import type { InvalidPayloadMode } from '../functions/shared/webhook-core';
 import { FORWARDER_SETTINGS as SETTINGS } from './forwarder-settings';
 
@@ -138,6 +139,8 @@ export interface AlertRouteProps {
 
 /** A route as created: its filter and its queues. */
 export interface AlertRoute extends AlertRouteProps {
+  /** `Route` + the name in PascalCase: the prefix of its construct ids and stack outputs. */
+  readonly id: string;
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
 }
@@ -167,8 +170,10 @@ const DEFAULTS = {
 } satisfies Omit<Required<PantherAlertForwarderProps>, 'encryptionKey' | 'reservedConcurrency'>;
 
 /**
- * Panther's Custom Webhook destination → API Gateway (`POST /alerts`) → a validating Lambda → an
- * encrypted SQS queue with a dead-letter queue. The Lambda answers 2xx only once SQS has the alert.
+ * Panther's Custom Webhook destination → API Gateway (`POST /alerts`) → a Lambda that authenticates
+ * Panther's secret header and validates the alert → an encrypted SQS queue with a dead-letter queue
+ * (plus fan-out routes, a quarantine queue for what is not an alert). The Lambda answers 2xx only
+ * once SQS has the alert.
  */
 export class PantherAlertForwarder extends Construct {
   /** The regional REST API Panther posts to. */
@@ -226,9 +231,9 @@ export class PantherAlertForwarder extends Construct {
     };
     ({ queue: this.alertQueue, deadLetterQueue: this.deadLetterQueue } = queueWithDeadLetters('Alert'));
     this.routes = config.routes.map((route) => {
-      if (!/^[A-Za-z0-9-]{1,40}$/.test(route.name)) throw new Error(`route name ${JSON.stringify(route.name)}: use 1-40 letters, digits and -`);
+      if (!ROUTE_NAME.test(route.name)) throw new Error(`route name ${JSON.stringify(route.name)}: use 1-40 letters, digits and -`);
       const id = `Route${route.name.replace(/(^|-)(.)/g, (_all: string, _dash: string, c: string) => c.toUpperCase())}`;
-      return { ...route, ...queueWithDeadLetters(id) };
+      return { ...route, id, ...queueWithDeadLetters(id) };
     });
     this.quarantineQueue = new sqs.Queue(this, 'QuarantineQueue', queueDefaults);
     Validations.of(this.quarantineQueue).acknowledge({

@@ -4,6 +4,9 @@
  */
 import type { RoutingAttributes } from './webhook-core';
 
+/** A route name: it also names queues and stack outputs. */
+export const ROUTE_NAME = /^[A-Za-z0-9-]{1,40}$/;
+
 export interface Route {
   readonly name: string;
   readonly queueUrl: string;
@@ -42,7 +45,7 @@ export function parseRoutes(json: string | undefined): Route[] {
     return value as string[];
   };
   return parsed.map((entry: Record<string, unknown>, index) => {
-    if (typeof entry?.name !== 'string' || !/^[A-Za-z0-9-]{1,40}$/.test(entry.name)) fail(`route ${index} needs a name of letters, digits and -`);
+    if (typeof entry?.name !== 'string' || !ROUTE_NAME.test(entry.name)) fail(`route ${index} needs a name of letters, digits and -`);
     if (typeof entry.queueUrl !== 'string' || !URL.canParse(entry.queueUrl)) fail(`route ${entry.name} needs a queueUrl`);
     const severities = strings(entry.severities, `route ${entry.name} severities`);
     const types = strings(entry.types, `route ${entry.name} types`);

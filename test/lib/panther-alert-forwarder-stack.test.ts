@@ -43,3 +43,14 @@ describe('PantherAlertForwarderStack hardening outputs', () => {
     expect(command).toContain("s.headerName+': '+s.current");
   });
 });
+
+describe('PantherAlertForwarderStack route outputs', () => {
+  it('gives each route its queue URL and ARN', () => {
+    const routed = Template.fromStack(
+      new PantherAlertForwarderStack(new App(), 'Routed', { forwarder: { routes: [{ name: 'on-call', severities: ['CRITICAL'] }] } }),
+    );
+    const queueId = Object.keys(routed.findResources('AWS::SQS::Queue')).find((id) => id.includes('RouteOnCallQueue'))!;
+    expect(routed.findOutputs('RouteOnCallQueueUrl').RouteOnCallQueueUrl!.Value).toEqual({ Ref: queueId });
+    expect(routed.findOutputs('RouteOnCallQueueArn').RouteOnCallQueueArn!.Value).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+  });
+});
