@@ -212,6 +212,16 @@ describe('receiver handler logs', () => {
       ]);
       expect(records[0]).toMatchObject({ alertId: 'b90c19e66e160e194a5b3b94ec27fb7c', severity: 'HIGH', type: 'RULE', Accepted: 1 });
       expect(records[0]!._aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'PantherAlertForwarder', Dimensions: [['Severity'], []] }] });
+      // Each outcome counts in its EMF metric, split by the dimension the dashboard and alarms use.
+      const metricOf = (r: Record<string, unknown>) =>
+        (r._aws as { CloudWatchMetrics: Array<{ Metrics: Array<{ Name: string }>; Dimensions: string[][] }> }).CloudWatchMetrics[0]!;
+      expect(records.map((r) => metricOf(r).Metrics[0]!.Name)).toEqual([
+        'Accepted', 'Quarantined', 'Quarantined', 'Unauthorized', 'Unauthorized', 'Refused', 'Refused', 'Errors', 'EnqueueFailures', 'Errors',
+      ]);
+      for (const r of records) expect(r[metricOf(r).Metrics[0]!.Name]).toBe(1);
+      expect(records[3]).toMatchObject({ Reason: 'unauthenticated' });
+      expect(records[4]).toMatchObject({ Reason: 'forbidden' });
+      expect(records[1]).toMatchObject({ Reason: 'not-an-alert' });
       for (const text of lines) {
         expect(text).not.toContain(TEST_SECRET);
         expect(text).not.toContain(marker);
