@@ -32,15 +32,20 @@ export interface WebhookServerOptions {
 export function createWebhookServer({ handler, onRequest }: WebhookServerOptions): Server {
   return createServer((req, res) => {
     const started = performance.now();
-    void serve(req, res, handler).then((outcome) => {
-      onRequest?.({
-        method: req.method ?? '',
-        path: req.url ?? '',
-        statusCode: outcome.statusCode,
-        milliseconds: Math.round(performance.now() - started),
-        ...summarize(outcome.body),
-      });
-    });
+    serve(req, res, handler).then(
+      (outcome) => {
+        onRequest?.({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          statusCode: outcome.statusCode,
+          milliseconds: Math.round(performance.now() - started),
+          ...summarize(outcome.body),
+        });
+      },
+      // The client went away mid-request (reading its body failed): nothing to answer, and the
+      // server must keep serving everyone else.
+      () => res.destroy(),
+    );
   });
 }
 
