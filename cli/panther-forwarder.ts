@@ -7,7 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { decidePayload } from '../functions/shared/webhook-core';
 import { httpPost } from './http-post';
 import { redrive } from './redrive';
-import { sqsClientFor } from './sqs-client';
+import { localModeClient, sqsClientFor } from './sqs-client';
 import { queueStats, statsTable } from './stats';
 import { tailQueue } from './tail';
 import { pantherTestAlert } from './test-alert';
@@ -160,10 +160,7 @@ async function redriveCommand(args: string[]): Promise<number> {
 async function statsCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { 'queue-url': { type: 'string', multiple: true }, endpoint: { type: 'string' } });
   const queueUrls = values['queue-url'] ?? [];
-  const sqs =
-    queueUrls.length > 0
-      ? sqsClientFor(queueUrls[0]!, values.endpoint)
-      : sqsClientFor(`http://localhost:${process.env.SQS_PORT || 4566}/000000000000/panther-alerts`, values.endpoint);
+  const sqs = queueUrls.length > 0 ? sqsClientFor(queueUrls[0]!, values.endpoint) : localModeClient(values.endpoint);
   console.log(statsTable(await queueStats(sqs, queueUrls)));
   return 0;
 }

@@ -16,6 +16,7 @@ import {
   type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { fifoParameters, toMessageAttributes } from '../functions/shared/queue-sender';
 import { decidePayload } from '../functions/shared/webhook-core';
 
 export interface RedriveOptions {
@@ -65,18 +66,36 @@ async function moveTask(sqs: SQSClient, options: RedriveOptions): Promise<Redriv
   throw new Error('the message move task did not finish within an hour; check ListMessageMoveTasks');
 }
 
+interface Redriven {
+  readonly body: string;
+  readonly attributes: Record<string, MessageAttributeValue>;
+  /** What a FIFO destination needs; unused for a standard one. */
+  readonly messageGroupId?: string;
+  readonly deduplicationId?: string;
+}
+
 /** The message to send for one received message, or undefined when it must stay. */
-function redriven(message: Message, revalidate: boolean): { body: string; attributes: Record<string, MessageAttributeValue> } | undefined {
-  if (!revalidate) return { body: message.Body ?? '', attributes: message.MessageAttributes ?? {} };
+function redriven(message: Message, revalidate: boolean): Redriven | undefined {
+  if (!revalidate) {
+    const attributes = message.MessageAttributes ?? {};
+    return {
+      body: message.Body ?? '',
+      attributes,
+      messageGroupId: message.Attributes?.MessageGroupId,
+      deduplicationId: message.Attributes?.MessageDeduplicationId ?? attributes.dedupKey?.StringValue,
+    };
+  }
   const base64 = message.MessageAttributes?.encoding?.StringValue === 'base64';
   const body = Buffer.from(message.Body ?? '', base64 ? 'base64' : 'utf8');
+  // Exactly what the receiver would send now: same body, same attributes, same FIFO group.
   const decision = decidePayload({ body: body.toString('base64'), isBase64Encoded: true }, 'reject');
   if (decision.action !== 'enqueue') return undefined;
-  const attributes: Record<string, MessageAttributeValue> = {};
-  for (const [name, value] of Object.entries(decision.attributes)) {
-    if (typeof value === 'string') attributes[name] = { DataType: 'String', StringValue: value };
-  }
-  return { body: decision.messageBody, attributes };
+  return {
+    body: decision.messageBody,
+    attributes: toMessageAttributes(decision.attributes),
+    messageGroupId: decision.messageGroupId,
+    deduplicationId: decision.attributes.dedupKey,
+  };
 }
 
 export async function redrive(sqs: SQSClient, options: RedriveOptions): Promise<RedriveResult> {
@@ -97,6 +116,7 @@ export async function redrive(sqs: SQSClient, options: RedriveOptions): Promise<
         MaxNumberOfMessages: 10,
         WaitTimeSeconds: 1,
         MessageAttributeNames: ['All'],
+        MessageSystemAttributeNames: ['MessageGroupId', 'MessageDeduplicationId'],
         VisibilityTimeout: 60,
       }),
     );
@@ -110,7 +130,14 @@ export async function redrive(sqs: SQSClient, options: RedriveOptions): Promise<
         continue;
       }
       // Send first, delete after: a crash in between repeats a message, never loses one.
-      await sqs.send(new SendMessageCommand({ QueueUrl: options.to, MessageBody: next.body, MessageAttributes: next.attributes }));
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: options.to,
+          MessageBody: next.body,
+          MessageAttributes: next.attributes,
+          ...fifoParameters(options.to, next.messageGroupId, next.deduplicationId),
+        }),
+      );
       await sqs.send(new DeleteMessageCommand({ QueueUrl: options.from, ReceiptHandle: message.ReceiptHandle! }));
       moved += 1;
     }

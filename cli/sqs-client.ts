@@ -1,6 +1,11 @@
 /** How the CLI reaches a queue: local mode's SQS, or AWS (or whatever the standard variables say). */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/embedded-sqs';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localSqsClient } from '../local/embedded-sqs';
+
+/** Local mode's SQS: the given endpoint, else 127.0.0.1 on SQS_PORT (default 4566). */
+export function localModeClient(endpoint?: string): SQSClient {
+  return localSqsClient(endpoint ?? `http://127.0.0.1:${process.env.SQS_PORT || 4566}`);
+}
 
 /** Local mode's queue URLs name `sqs.<region>.localhost:<port>`, which does not resolve: use 127.0.0.1. */
 function localEndpoint(queueUrl: string): string | undefined {

@@ -1,7 +1,7 @@
 /** `tail`: long-polls the alert queue and prints what arrives, deleting only when asked. */
 import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, untilStopSignal } from '../local/embedded-sqs';
-import { sqsClientFor } from './sqs-client';
+import { untilStopSignal } from '../local/embedded-sqs';
+import { localModeClient, sqsClientFor } from './sqs-client';
 
 export interface TailOptions {
   readonly queueUrl?: string;
@@ -14,9 +14,8 @@ export interface TailOptions {
 
 async function resolveQueue(options: TailOptions): Promise<{ sqs: SQSClient; queueUrl: string }> {
   if (options.queueUrl !== undefined) return { sqs: sqsClientFor(options.queueUrl, options.endpoint), queueUrl: options.queueUrl };
-  // Nothing named: local mode's queue on its SQS port.
-  const endpoint = options.endpoint ?? `http://127.0.0.1:${process.env.SQS_PORT || 4566}`;
-  const sqs = new SQSClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, useQueueUrlAsEndpoint: false });
+  // Nothing named: local mode's queue.
+  const sqs = localModeClient(options.endpoint);
   const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'panther-alerts' }));
   return { sqs, queueUrl: QueueUrl! };
 }

@@ -30,20 +30,39 @@ export function createSqsClient(): SQSClient {
   });
 }
 
+/** Our attributes as SQS String message attributes. */
+export function toMessageAttributes(attributes: MessageAttributes): Record<string, MessageAttributeValue> {
+  const converted: Record<string, MessageAttributeValue> = {};
+  for (const [name, value] of Object.entries(attributes)) {
+    if (typeof value === 'string') converted[name] = { DataType: 'String', StringValue: value };
+  }
+  return converted;
+}
+
+/** What a FIFO queue (URL ending in .fifo) requires of each message; nothing for a standard one. */
+export function fifoParameters(
+  queueUrl: string,
+  messageGroupId: string | undefined,
+  deduplicationId: string | undefined,
+): { MessageGroupId?: string; MessageDeduplicationId?: string } {
+  return queueUrl.endsWith('.fifo') && messageGroupId !== undefined && deduplicationId !== undefined
+    ? { MessageGroupId: messageGroupId, MessageDeduplicationId: deduplicationId }
+    : {};
+}
+
 export function createQueueSender(sqs: SQSClient = createSqsClient()): QueueSender {
   return async (queueUrl, body, attributes, signal, messageGroupId) => {
-    const MessageAttributes: Record<string, MessageAttributeValue> = {};
-    for (const [name, value] of Object.entries(attributes)) {
-      if (typeof value === 'string') MessageAttributes[name] = { DataType: 'String', StringValue: value };
-    }
-    const fifo =
-      queueUrl.endsWith('.fifo') && messageGroupId !== undefined && 'dedupKey' in attributes
-        ? { MessageGroupId: messageGroupId, MessageDeduplicationId: attributes.dedupKey }
-        : {};
+    const dedupKey = 'dedupKey' in attributes ? attributes.dedupKey : undefined;
     try {
-      const sent = await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, MessageAttributes, ...fifo }), {
-        abortSignal: signal,
-      });
+      const sent = await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: body,
+          MessageAttributes: toMessageAttributes(attributes),
+          ...fifoParameters(queueUrl, messageGroupId, dedupKey),
+        }),
+        { abortSignal: signal },
+      );
       if (!sent.MessageId) return { ok: false, failure: 'refused' };
       return { ok: true, messageId: sent.MessageId };
     } catch (error) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { redrive } from '../../cli/redrive';
-import { localSqsClient } from '../../local/embedded-sqs';
+import { createForwarderQueues, localSqsClient } from '../../local/embedded-sqs';
 import { baseAlert } from '../corpus/panther-payloads';
 import { ROOT, startSqsServer, stopAll, type RunningProcess } from '../support/processes';
 import { attributesOf, drainQueue } from '../support/queue';
@@ -117,5 +117,32 @@ describe('redrive with a server that has message move tasks (as AWS does)', () =
     } finally {
       server.close();
     }
+  });
+});
+
+describe('redrive into FIFO queues', () => {
+  it('carries each message group and deduplication id, for dead letters and revalidated quarantine alike', async () => {
+    const sqs = localSqsClient(server.printed['SQS endpoint']!);
+    const fifo = await createForwarderQueues(sqs, { name: 'fifo-redrive', fifo: true });
+    const body = JSON.stringify(baseAlert({ alertId: 'fifo-dead' }));
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: fifo.deadLetterQueueUrl,
+        MessageBody: body,
+        MessageGroupId: 'AWS.CloudTrail.RootActivity',
+        MessageDeduplicationId: 'dead-1',
+        MessageAttributes: { dedupKey: { DataType: 'String', StringValue: 'dead-1' } },
+      }),
+    );
+    const fromDlq = await redrive(sqs, { from: fifo.deadLetterQueueUrl, to: fifo.queueUrl, revalidate: false });
+    expect(fromDlq).toEqual({ moved: 1, kept: 0, method: 'copy' });
+
+    const quarantined = JSON.stringify(baseAlert({ alertId: 'fifo-quarantined', type: 'NEW_TYPE' }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: fifo.quarantineQueueUrl, MessageBody: quarantined }));
+    expect(await redrive(sqs, { from: fifo.quarantineQueueUrl, to: fifo.queueUrl, revalidate: true })).toMatchObject({ moved: 1 });
+
+    const messages = await drainQueue(sqs, fifo.queueUrl, { expected: 3 });
+    expect(messages.map((m) => m.Body)).toEqual([body, quarantined]);
+    expect(messages.map((m) => m.Attributes?.MessageGroupId)).toEqual(['AWS.CloudTrail.RootActivity', 'AWS.CloudTrail.RootActivity']);
   });
 });
