@@ -20,14 +20,19 @@ export function toProxyResult(reply: WebhookReply): APIGatewayProxyResult {
 export function answerUnexpectedFailures(
   log: (record: RequestRecord) => void,
 ): MiddlewareObj<unknown, APIGatewayProxyResult> {
+  // When each request started, so that a failure's log line carries its real duration.
+  const started = new WeakMap<object, number>();
   return {
+    before: (request) => {
+      started.set(request, performance.now());
+    },
     onError: (request) => {
       const timedOut = request.error?.name === 'TimeoutError';
       const reply = timedOut ? replyToEnqueue({ ok: false, failure: 'unreachable' }) : UNEXPECTED_FAILURE_REPLY;
       log({
         outcome: 'error',
         status: reply.statusCode,
-        durationMs: 0,
+        durationMs: Math.round(performance.now() - (started.get(request) ?? performance.now())),
         reason: timedOut ? 'timeout' : 'unexpected',
         error: describeError(request.error),
       });

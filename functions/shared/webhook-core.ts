@@ -131,21 +131,21 @@ function authenticate(request: WebhookRequest, policy: DeliveryPolicy): Decision
 /** What to do with an (authenticated) body: enqueue it, quarantine it, or refuse it. */
 export function decidePayload(request: WebhookRequest, invalidPayloads: InvalidPayloadMode): Decision {
   const raw = request.body ?? '';
-  // Check the size before decoding anything, so an oversized body costs nothing to refuse.
+  // Check the size before any UTF-8 decoding or parsing, so an oversized body is refused cheaply.
   const bytes = request.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.length === 0) return refuse('empty', 400, { error: 'empty body: expected one Panther alert as JSON' });
   if (bytes.length > MAX_MESSAGE_BYTES) return refuse('too-large', 413, TOO_LARGE);
 
-  const invalid = (reason: InvalidReason, error: string, details?: string[]): Decision =>
+  const invalid = (reason: InvalidReason, text: string | undefined, error: string, details?: string[]): Decision =>
     invalidPayloads === 'reject'
       ? refuse(reason, 400, details ? { error, details } : { error })
-      : quarantine(bytes, reason, error, details);
+      : quarantine(bytes, text, reason, error, details);
 
   let text: string;
   try {
     text = utf8.decode(bytes);
   } catch {
-    return invalid('not-utf8', 'body is not valid UTF-8');
+    return invalid('not-utf8', undefined, 'body is not valid UTF-8');
   }
 
   let parsed: unknown;
@@ -153,11 +153,11 @@ export function decidePayload(request: WebhookRequest, invalidPayloads: InvalidP
     parsed = JSON.parse(text);
   } catch {
     // V8's message quotes the input; Panther would show it to analysts, so say no more than this.
-    return invalid('not-json', 'body is not valid JSON');
+    return invalid('not-json', text, 'body is not valid JSON');
   }
 
   if (!validatePantherAlert(parsed)) {
-    return invalid('not-an-alert', 'not a Panther alert', describeErrors(validatePantherAlert.errors ?? []));
+    return invalid('not-an-alert', text, 'not a Panther alert', describeErrors(validatePantherAlert.errors ?? []));
   }
 
   const messageBody = toSqsText(text);
@@ -166,11 +166,12 @@ export function decidePayload(request: WebhookRequest, invalidPayloads: InvalidP
   return { action: 'enqueue', messageBody, attributes, alert: parsed, messageGroupId: messageGroupId(parsed.id) };
 }
 
-function quarantine(bytes: Buffer, reason: InvalidReason, error: string, details?: string[]): Decision {
+/** `decoded` is the body's text, or undefined when it is not UTF-8. */
+function quarantine(bytes: Buffer, decoded: string | undefined, reason: InvalidReason, error: string, details?: string[]): Decision {
   // Text SQS can store goes as text; anything else (not UTF-8, or raw control characters in a body
   // that is not JSON) as base64, so that no quarantine attempt can fail on its content.
-  const decoded = reason === 'not-utf8' ? undefined : toSqsText(bytes.toString('utf8'));
-  const text = decoded !== undefined && !SQS_REFUSES.test(decoded) ? decoded : undefined;
+  const storable = decoded === undefined ? undefined : toSqsText(decoded);
+  const text = storable !== undefined && !SQS_REFUSES.test(storable) ? storable : undefined;
   const attributes: QuarantineAttributes = {
     reason,
     errors: JSON.stringify(details ?? [error]),

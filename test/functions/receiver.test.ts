@@ -78,12 +78,18 @@ describe('receiver handler when SQS fails', () => {
   it('answers 503 before the Lambda timeout when SQS never answers', async () => {
     const hole = await blackHole();
     try {
-      const handler = loadHandler({ ...base, AWS_ENDPOINT_URL_SQS: hole.endpoint });
+      const handler = loadHandler({ ...base, AWS_ENDPOINT_URL_SQS: hole.endpoint, REQUEST_LOG: 'json' });
+      const lines: string[] = [];
+      const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => lines.push(String(chunk)) > 0);
       const started = Date.now();
       // 1.5 s left: middy answers 1 s before the deadline, long before the SDK's own timeouts.
-      const result = await invoke(handler, alertBody(), lambdaContext(1_500));
+      const result = await invoke(handler, alertBody(), lambdaContext(1_500)).finally(() => write.mockRestore());
       expect(result.statusCode).toBe(503);
       expect(Date.now() - started).toBeLessThan(1_400);
+      // Its log line says so, with the time it really took.
+      const record = JSON.parse(lines.join('').trim().split('\n').pop()!) as { reason: string; durationMs: number };
+      expect(record.reason).toBe('timeout');
+      expect(record.durationMs).toBeGreaterThanOrEqual(400);
     } finally {
       await hole.close();
     }
