@@ -12,6 +12,7 @@
  */
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { invalidPayloadMode } from '../functions/shared/webhook-core';
 import type { AlertRouteProps } from './panther-alert-forwarder';
 import { PantherAlertForwarderStack } from './panther-alert-forwarder-stack';
 
@@ -20,10 +21,7 @@ export function buildForwarderApp(app: App): PantherAlertForwarderStack {
     const value: unknown = app.node.tryGetContext(name);
     return value === undefined || value === '' ? undefined : String(value);
   };
-  const invalidPayloads = context('invalidPayloads') ?? 'quarantine';
-  if (invalidPayloads !== 'quarantine' && invalidPayloads !== 'reject') {
-    throw new Error(`context invalidPayloads must be quarantine or reject, got ${JSON.stringify(invalidPayloads)}`);
-  }
+  const invalidPayloads = invalidPayloadMode(context('invalidPayloads'), 'context invalidPayloads');
   const list = (name: string) => context(name)?.split(',').map((item) => item.trim()).filter(Boolean);
   const stack = new PantherAlertForwarderStack(app, 'PantherAlertForwarder', {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },

@@ -4,6 +4,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import pantherAlertSchema from '../functions/shared/panther-alert.schema.json';
 import { METRICS_NAMESPACE } from '../functions/shared/request-log';
 import type { PantherAlertForwarder } from './panther-alert-forwarder';
 
@@ -27,7 +28,8 @@ export interface ForwarderMonitoringProps {
   readonly noAlertHours?: number;
 }
 
-const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO'] as const;
+/** The severities the alert schema allows, in its order (INFO … CRITICAL). */
+const SEVERITIES = pantherAlertSchema.properties.severity.enum;
 
 /** Alarms on what must not happen silently, and one dashboard showing the flow at a glance. */
 export class ForwarderMonitoring extends Construct {

@@ -11,7 +11,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ROUTE_NAME } from '../functions/shared/routes';
-import type { InvalidPayloadMode } from '../functions/shared/webhook-core';
+import type { InvalidPayloadMode, PantherAlert } from '../functions/shared/webhook-core';
 import { FORWARDER_SETTINGS as SETTINGS } from './forwarder-settings';
 
 const PROJECT_ROOT = join(__dirname, '..');
@@ -129,7 +129,7 @@ export interface AlertRouteProps {
    * Only alerts of these severities.
    * @default every severity
    */
-  readonly severities?: Array<'INFO' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL'>;
+  readonly severities?: Array<PantherAlert['severity']>;
   /**
    * Only alerts of these types (e.g. RULE, POLICY).
    * @default every type

@@ -3,7 +3,7 @@
  * setting fails the cold start (API Gateway answers 5xx, so Panther retries) instead of every request.
  */
 import { parseRoutes, type Route } from './routes';
-import type { InvalidPayloadMode } from './webhook-core';
+import { invalidPayloadMode, type InvalidPayloadMode } from './webhook-core';
 
 export interface ReceiverConfig {
   /** The alert queue's URL (`QUEUE_URL`). */
@@ -31,10 +31,7 @@ export function readReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
     if (!value || !URL.canParse(value)) throw new Error(`${name} must be a queue URL, got ${JSON.stringify(value ?? null)}`);
     return value;
   };
-  const invalidPayloads = env.INVALID_PAYLOADS ?? 'quarantine';
-  if (invalidPayloads !== 'quarantine' && invalidPayloads !== 'reject') {
-    throw new Error(`INVALID_PAYLOADS must be quarantine or reject, got ${JSON.stringify(invalidPayloads)}`);
-  }
+  const invalidPayloads = invalidPayloadMode(env.INVALID_PAYLOADS, 'INVALID_PAYLOADS');
   const authHeaderName = env.AUTH_HEADER_NAME ?? '';
   if (!HEADER_NAME.test(authHeaderName)) throw new Error(`AUTH_HEADER_NAME must be an HTTP header name, got ${JSON.stringify(authHeaderName)}`);
   if (!env.SECRET_ID) throw new Error('SECRET_ID must name the Secrets Manager secret holding the webhook secret');

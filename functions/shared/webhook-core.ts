@@ -36,6 +36,13 @@ export interface DeliveryPolicy {
 
 export type InvalidPayloadMode = 'quarantine' | 'reject';
 
+/** Checks a configured mode (from `source`, for the message); undefined means the default, quarantine. */
+export function invalidPayloadMode(value: string | undefined, source: string): InvalidPayloadMode {
+  const mode = value ?? 'quarantine';
+  if (mode !== 'quarantine' && mode !== 'reject') throw new Error(`${source} must be quarantine or reject, got ${JSON.stringify(mode)}`);
+  return mode;
+}
+
 /** An HTTP answer. The body is short JSON: Panther shows it to analysts as the delivery status. */
 export interface WebhookReply {
   readonly statusCode: number;

@@ -66,6 +66,10 @@ describe('ForwarderMonitoring', () => {
   it('draws one dashboard with the flow, the failures, the queues and the alarms', () => {
     const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
     for (const title of ['Alerts accepted, by severity', 'Not accepted', 'Messages waiting', 'Alarms']) expect(body).toContain(title);
+    // One series per severity the schema allows.
+    for (const severity of ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']) {
+      expect(body).toContain(`\\"PantherAlertForwarder\\",\\"Accepted\\",\\"Severity\\",\\"${severity}\\"`);
+    }
   });
 
   it('refuses a silence window it cannot alarm on', () => {
