@@ -2,33 +2,17 @@
  * A new user's first five minutes, for real: `npm start`, then the CLI from a second "terminal",
  * then SIGTERM, after which no process of the run may be left.
  */
-import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { localSqsClient } from '../../local/embedded-sqs';
 import { EXAMPLES_DIR } from '../corpus/panther-payloads';
+import { cli } from '../support/cli';
 import { closedPort } from '../support/network';
 import { ROOT, startProcess, startSqsServer, stopAll } from '../support/processes';
 import { attributesOf, drainQueue } from '../support/queue';
 
 afterAll(stopAll);
-
-/** Runs the CLI as `npx panther-forwarder …` would; resolves with its exit code and output. */
-async function cli(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'cli', 'panther-forwarder.cjs'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 /** PIDs of processes whose environment carries this marker (Linux /proc). */
 function processesMarked(marker: string): number[] {

@@ -1,11 +1,9 @@
 /** Routes, FIFO de-duplication and queue stats end to end: local mode, real HTTP, real fauxqs. */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { localSqsClient } from '../../local/embedded-sqs';
 import { baseAlert } from '../corpus/alerts';
 import { postBody } from '../support/http';
-import { authHeaderOf, ROOT, startLocalMode, stopAll } from '../support/processes';
+import { cli } from '../support/cli';
+import { authHeaderOf, startLocalMode, stopAll } from '../support/processes';
 import { attributesOf, drainQueue } from '../support/queue';
 
 afterEach(stopAll);
@@ -50,10 +48,8 @@ describe('stats', () => {
     const local = await startLocalMode({ LOCAL_ROUTES: routes });
     await postBody(local.printed['Webhook URL']!, JSON.stringify(baseAlert({ severity: 'CRITICAL' })), authHeaderOf(local));
     const sqsPort = new URL(local.printed['SQS endpoint']!).port;
-    const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'cli', 'panther-forwarder.cjs'), 'stats'], {
-      cwd: ROOT,
-      env: { ...process.env, SQS_PORT: sqsPort },
-    });
+    const { code, stdout } = await cli(['stats'], { SQS_PORT: sqsPort });
+    expect(code).toBe(0);
     const rows = Object.fromEntries(stdout.trim().split('\n').slice(1).map((line) => {
       const [name, visible] = line.trim().split(/\s+/);
       return [name, Number(visible)];
