@@ -1,6 +1,7 @@
 /**
- * An SQS-compatible server (fauxqs) on 127.0.0.1, with the same queues as the stack: the alert queue
- * and its dead-letter queue with the same redrive policy and limits. Used by `npm start` and the tests.
+ * An SQS-compatible server (fauxqs) on 127.0.0.1, with the same queues as the stack (alert queue,
+ * route queues, their dead-letter queues with the same redrive policy, the quarantine queue) and the
+ * same limits. Used by `npm start` and the tests.
  * Run on its own (`node --import tsx local/embedded-sqs.ts`), it prints `SQS endpoint: …` and stops on SIGTERM/SIGINT.
  */
 import { existsSync } from 'node:fs';

@@ -9,7 +9,7 @@ import { localSqsClient } from '../../local/embedded-sqs';
 import { EXAMPLES_DIR } from '../corpus/panther-payloads';
 import { cli } from '../support/cli';
 import { closedPort } from '../support/network';
-import { ROOT, startProcess, startSqsServer, stopAll } from '../support/processes';
+import { ROOT, startLocalMode, startProcess, startSqsServer, stopAll } from '../support/processes';
 import { attributesOf, drainQueue } from '../support/queue';
 
 afterAll(stopAll);
@@ -104,6 +104,17 @@ describe('npm start, as a new user runs it', () => {
     const deadline = Date.now() + 5_000;
     while (processesMarked(marker).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(processesMarked(marker)).toEqual([]);
+    await expect(fetch(webhook, { method: 'POST', body: '{}' })).rejects.toThrow();
+    await expect(fetch(`${sqsEndpoint}/health`)).rejects.toThrow();
+  });
+});
+
+describe('local mode and Ctrl-C', () => {
+  it('stops both servers on SIGINT too, exiting 0', async () => {
+    const local = await startLocalMode();
+    const webhook = local.printed['Webhook URL']!;
+    const sqsEndpoint = local.printed['SQS endpoint']!;
+    expect(await local.stop('SIGINT')).toBe(0);
     await expect(fetch(webhook, { method: 'POST', body: '{}' })).rejects.toThrow();
     await expect(fetch(`${sqsEndpoint}/health`)).rejects.toThrow();
   });
