@@ -113,13 +113,14 @@ export function untilStopSignal(): Promise<NodeJS.Signals> {
 
 if (require.main === module) {
   void (async () => {
+    const stopSignal = untilStopSignal(); // before the ready lines, so no signal is missed
     const sqs = await startEmbeddedSqs(Number(process.env.SQS_PORT ?? 4566));
     const queues = await createForwarderQueues(localSqsClient(sqs.endpoint));
     console.log(`SQS endpoint: ${sqs.endpoint}`);
     console.log(`Queue URL: ${queues.queueUrl}`);
     console.log(`Dead-letter queue URL: ${queues.deadLetterQueueUrl}`);
     console.log(`Quarantine queue URL: ${queues.quarantineQueueUrl}`);
-    await untilStopSignal();
+    await stopSignal;
     await sqs.stop();
   })();
 }

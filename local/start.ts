@@ -81,6 +81,9 @@ async function useGeneratedSecret(): Promise<{ secrets: EmbeddedSecrets; value: 
 }
 
 async function main(): Promise<void> {
+  // Listen before announcing anything: a stop signal that arrives while starting, or right after
+  // the ready lines, must stop the servers, not kill the process around them.
+  const stopSignal = untilStopSignal();
   const { values } = parseArgs({ options: { handler: { type: 'string' } } });
   const webhookPort = port('PORT', 3000);
   // The Lambda runs Node.js 24; the SDK's notice about older Node.js concerns only this laptop.
@@ -113,7 +116,7 @@ async function main(): Promise<void> {
   console.log(`Ready. In another terminal: npx panther-forwarder send-test-alert --header '${header}'`);
   console.log('then: npx panther-forwarder tail      (Ctrl-C stops)');
 
-  await untilStopSignal();
+  await stopSignal;
   server.closeAllConnections();
   await new Promise((done) => server.close(done));
   await embedded?.stop();
