@@ -1,4 +1,4 @@
-/** Alert builders with no side effects (the benchmark uses them too, without ../shared). */
+/** Alert builders with no side effects (the benchmark uses them too). */
 
 /** A complete v1-style alert (all 13 keys), to vary from. */
 export function baseAlert(overrides: Record<string, unknown> = {}): Record<string, unknown> {

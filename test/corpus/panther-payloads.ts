@@ -1,5 +1,5 @@
 /**
- * The project's corpus of request bodies: every payload variant CONTRACT.md describes (valid) and
+ * The project's corpus of request bodies: every payload variant test/fixtures/panther/CONTRACT.md describes (valid) and
  * things that are not Panther alerts (invalid). Core, handler, bundle and end-to-end tests all use it.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { baseAlert, padTo } from './alerts';
 
 export { baseAlert, distinctAlerts, padTo } from './alerts';
 
-export const EXAMPLES_DIR = join(__dirname, '..', '..', '..', 'shared', 'panther', 'examples');
+export const EXAMPLES_DIR = join(__dirname, '..', 'fixtures', 'panther', 'examples');
 
 export interface CorpusCase {
   readonly name: string;
@@ -19,7 +19,7 @@ export interface CorpusCase {
   readonly mentions?: string;
 }
 
-/** Panther's own examples, read from ../shared/panther/examples. */
+/** Panther's own examples, vendored in test/fixtures/panther/examples (sources: CONTRACT.md there). */
 export function pantherExamples(): CorpusCase[] {
   return readdirSync(EXAMPLES_DIR)
     .filter((file) => file.endsWith('.json'))
