@@ -3,7 +3,7 @@
  * the bundle, loaded on its own behind the local API Gateway stand-in, talks to a real SQS server.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,17 +19,21 @@ const outdir = mkdtempSync(join(tmpdir(), 'panther-synth-'));
 let bundle: string;
 let outboundConnects: string[];
 
+/** Runs a command with the offline guard preloaded into every node process it starts; returns what it refused. */
+async function underOfflineGuard(command: string, args: readonly string[]): Promise<string[]> {
+  const log = join(outdir, `offline-guard-${Date.now()}.log`);
+  writeFileSync(log, '');
+  const guard = join(ROOT, 'test', 'support', 'offline-guard.cjs');
+  await promisify(execFile)(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', OFFLINE_GUARD_LOG: log, NODE_OPTIONS: `--require ${JSON.stringify(guard)}` },
+    timeout: 150_000,
+  });
+  return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+}
+
 beforeAll(async () => {
-  // strace records every connect(); anything but loopback or a Unix socket would be network use.
-  const trace = join(outdir, 'connect.trace');
-  await promisify(execFile)(
-    'strace',
-    ['-f', '-qq', '-e', 'trace=connect', '-o', trace, join(ROOT, 'node_modules', '.bin', 'cdk'), 'synth', '--quiet', '--output', outdir],
-    { cwd: ROOT, env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' }, timeout: 150_000 },
-  );
-  outboundConnects = readFileSync(trace, 'utf8')
-    .split('\n')
-    .filter((line) => /connect\(\d+, \{sa_family=AF_INET6?/.test(line) && !/127\.0\.0\.1|"::1"/.test(line));
+  outboundConnects = await underOfflineGuard(join(ROOT, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--output', outdir]);
   const template = JSON.parse(readFileSync(join(outdir, 'PantherAlertForwarder.template.json'), 'utf8'));
   const fn = Object.values(template.Resources as Record<string, { Type: string; Properties: { Code: { S3Key: string } } }>).find(
     (r) => r.Type === 'AWS::Lambda::Function',
@@ -45,6 +49,16 @@ afterAll(async () => {
 describe('cdk synth', () => {
   it('makes no network request (CDK_DISABLE_VERSION_CHECK=1 plus cdk.json opt-outs)', () => {
     expect(outboundConnects).toEqual([]);
+  });
+
+  it('would see one: the guard records a lookup and a connection in a child process, and lets loopback through', async () => {
+    const script = [
+      "require('node:dns').lookup('example.com', () => {});",
+      "require('node:net').connect(443, '192.0.2.1').on('error', () => {});",
+      "require('node:net').connect(9, '127.0.0.1').on('error', () => {});",
+    ].join('');
+    const seen = await underOfflineGuard(process.execPath, ['-e', `require('node:child_process').execFileSync(process.execPath, ['-e', ${JSON.stringify(script)}])`]);
+    expect(seen.map((line) => line.replace(/^\d+ /, ''))).toEqual(['dns example.com', 'connect 192.0.2.1:443']);
   });
 
   it('bundles a standalone validator and no schema compiler', () => {
