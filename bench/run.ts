@@ -13,9 +13,9 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import autocannon from 'autocannon';
 import { App } from 'aws-cdk-lib';
 import { build } from 'esbuild';
-import { localSqsClient } from '../local/embedded-sqs';
+import { localSqsClient } from '../functions/runtime/local-aws';
 import { PantherAlertForwarderStack } from '../lib/panther-alert-forwarder-stack';
-import { baseAlert, padTo } from '../test/corpus/alerts';
+import { baseAlert, padTo } from '../scripts/sample-alerts';
 import { BENCH_SECRET, startFakeAws } from './fake-sqs';
 
 // The Lambda runs Node.js 24; the SDK's notice about Node.js 20 concerns only this machine.

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { decidePayload } from '../functions/shared/webhook-core';
+import { decidePayload } from '../functions/core/webhook-core';
 import { httpPost } from './http-post';
 import { redrive } from './redrive';
 import { localModeClient, sqsClientFor } from './sqs-client';

@@ -16,8 +16,8 @@ import {
   type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { fifoParameters, toMessageAttributes } from '../functions/shared/queue-sender';
-import { decidePayload } from '../functions/shared/webhook-core';
+import { fifoParameters, toMessageAttributes } from '../functions/runtime/queue-sender';
+import { decidePayload } from '../functions/core/webhook-core';
 
 export interface RedriveOptions {
   readonly from: string;

@@ -1,6 +1,6 @@
 /** How the CLI reaches a queue: local mode's SQS, or AWS (or whatever the standard variables say). */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localSqsClient } from '../local/embedded-sqs';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localSqsClient } from '../functions/runtime/local-aws';
 
 /** Local mode's SQS: the given endpoint, else 127.0.0.1 on SQS_PORT (default 4566). */
 export function localModeClient(endpoint?: string): SQSClient {

@@ -1,6 +1,5 @@
 /** `tail`: long-polls the alert queue and prints what arrives, deleting only when asked. */
 import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
-import { untilStopSignal } from '../local/embedded-sqs';
 import { localModeClient, sqsClientFor } from './sqs-client';
 
 export interface TailOptions {
@@ -55,7 +54,7 @@ function jsonLine(message: Message): string {
 export async function tailQueue(options: TailOptions): Promise<number> {
   const { sqs, queueUrl } = await resolveQueue(options);
   const stop = new AbortController();
-  void untilStopSignal().then(() => stop.abort());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
   const timer = options.timeoutSeconds === undefined ? undefined : setTimeout(() => stop.abort(), options.timeoutSeconds * 1000);
   console.error(`Tailing ${queueUrl}${options.deleteMessages ? ' (deleting what it prints)' : ''}. Ctrl-C stops.`);
 

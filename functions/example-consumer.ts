@@ -5,8 +5,8 @@
  * Copy it as the start of your own consumer.
  */
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { PantherAlert } from './shared/generated/panther-alert';
-import validatePantherAlert from './shared/generated/validate-panther-alert';
+import type { PantherAlert } from './core/generated/panther-alert';
+import validatePantherAlert from './core/generated/validate-panther-alert';
 
 /** Your work goes here; throwing marks just this record as failed. */
 async function handleAlert(alert: PantherAlert): Promise<void> {

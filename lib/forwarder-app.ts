@@ -12,7 +12,7 @@
  */
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { invalidPayloadMode } from '../functions/shared/webhook-core';
+import { invalidPayloadMode } from '../functions/core/settings';
 import type { AlertRouteProps } from './panther-alert-forwarder';
 import { PantherAlertForwarderStack } from './panther-alert-forwarder-stack';
 

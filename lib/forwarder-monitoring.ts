@@ -4,8 +4,8 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import pantherAlertSchema from '../functions/shared/panther-alert.schema.json';
-import { METRICS_NAMESPACE } from '../functions/shared/request-log';
+import pantherAlertSchema from '../functions/core/panther-alert.schema.json';
+import { METRICS_NAMESPACE } from '../functions/core/metrics';
 import type { PantherAlertForwarder } from './panther-alert-forwarder';
 
 export interface ForwarderMonitoringProps {

@@ -10,7 +10,7 @@ export {
   type PantherAlertForwarderProps,
 } from './panther-alert-forwarder';
 export { PantherAlertForwarderStack, type PantherAlertForwarderStackProps } from './panther-alert-forwarder-stack';
-export type { PantherAlert } from '../functions/shared/generated/panther-alert';
-export { default as isPantherAlert } from '../functions/shared/generated/validate-panther-alert';
-export { default as pantherAlertSchema } from '../functions/shared/panther-alert.schema.json';
-export { isAwsDateTime } from '../functions/shared/aws-date-time';
+export type { PantherAlert } from '../functions/core/generated/panther-alert';
+export { default as isPantherAlert } from '../functions/core/generated/validate-panther-alert';
+export { default as pantherAlertSchema } from '../functions/core/panther-alert.schema.json';
+export { isAwsDateTime } from '../functions/core/aws-date-time';

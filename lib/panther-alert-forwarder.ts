@@ -10,9 +10,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ROUTE_NAME } from '../functions/shared/routes';
-import type { InvalidPayloadMode, PantherAlert } from '../functions/shared/webhook-core';
-import { FORWARDER_SETTINGS as SETTINGS } from './forwarder-settings';
+import { ROUTE_NAME } from '../functions/core/routes';
+import type { InvalidPayloadMode, PantherAlert } from '../functions/core/webhook-core';
+import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
 
 const PROJECT_ROOT = join(__dirname, '..');
 

@@ -7,12 +7,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { FORWARDER_SETTINGS as SETTINGS } from '../lib/forwarder-settings';
-
-export const LOCAL_REGION = 'us-east-1';
-/** fauxqs accepts any credentials; the SDK still wants some. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SQS_REFUSES } from '../functions/core/sqs-text';
+import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
+import { LOCAL_REGION, localSqsClient } from '../functions/runtime/local-aws';
 
 export interface EmbeddedSqs {
   readonly endpoint: string;
@@ -43,13 +41,7 @@ async function acceptCharactersRealSqsAccepts(): Promise<void> {
   const { INVALID_MESSAGE_BODY_CHAR: check } = (await import(pathToFileURL(typesFile).href)) as {
     INVALID_MESSAGE_BODY_CHAR: RegExp;
   };
-  const realRule = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-  check.test = (text: string) => realRule.test(text);
-}
-
-/** A client for the local server. Queue URLs from fauxqs name an unresolvable host: use the endpoint. */
-export function localSqsClient(endpoint: string): SQSClient {
-  return new SQSClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, useQueueUrlAsEndpoint: false });
+  check.test = (text: string) => SQS_REFUSES.test(text);
 }
 
 export interface LocalQueues {
@@ -73,7 +65,7 @@ export interface LocalQueueOptions {
  * dead-letter queue, one queue and dead-letter queue per route, and the quarantine queue.
  */
 export async function createForwarderQueues(sqs: SQSClient, options: LocalQueueOptions = {}): Promise<LocalQueues> {
-  const { name = 'panther-alerts', fifo = false, routes = [] } = options;
+  const { name = SETTINGS.localQueueName, fifo = false, routes = [] } = options;
   const common = {
     MaximumMessageSize: String(SETTINGS.maxMessageBytes),
     MessageRetentionPeriod: String(SETTINGS.retentionDays * 24 * 3600),

@@ -21,18 +21,12 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FORWARDER_SETTINGS as SETTINGS } from '../lib/forwarder-settings';
-import {
-  createForwarderQueues,
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  localSqsClient,
-  untilStopSignal,
-  type EmbeddedSqs,
-} from './embedded-sqs';
+import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localSqsClient } from '../functions/runtime/local-aws';
+import { createForwarderQueues, untilStopSignal, type EmbeddedSqs } from './embedded-sqs';
 import { startEmbeddedSecrets, type EmbeddedSecrets } from './embedded-secrets';
 import { startEmbeddedSqsThread } from './sqs-thread';
-import { createWebhookServer, type ProxyHandler, type RequestLog } from './webhook-server';
+import { createWebhookServer, logLine, type ProxyHandler } from './webhook-server';
 
 const HOST = '127.0.0.1';
 
@@ -43,12 +37,6 @@ function port(name: string, fallback: number): number {
     throw new Error(`${name} must be a port number (0-65535), got ${JSON.stringify(raw)}`);
   }
   return value;
-}
-
-function logLine(entry: RequestLog): string {
-  const alert = entry.alertId === undefined ? '' : ` alert=${entry.alertId}`;
-  const severity = entry.severity === undefined ? '' : ` severity=${entry.severity}`;
-  return `${new Date().toISOString()} ${entry.method} ${entry.path} ${entry.statusCode}${alert}${severity} ${entry.milliseconds}ms`;
 }
 
 /** Points the handler at the embedded server through the same variables it honours in AWS. */

@@ -6,9 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { FORWARDER_SETTINGS as SETTINGS } from '../lib/forwarder-settings';
+import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
+import type { ProxyHandler } from '../functions/runtime/create-receiver';
 
-export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+export type { ProxyHandler };
 
 /** API Gateway's own payload limit for REST APIs; beyond it the request never reaches the Lambda. */
 const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -18,9 +19,20 @@ export interface RequestLog {
   readonly path: string;
   readonly statusCode: number;
   readonly milliseconds: number;
-  /** From the request body when it is JSON with these fields; for the log line only. */
+  /** From the body of an acknowledged alert (never of a refused request); for the log line only. */
   readonly alertId?: string;
   readonly severity?: string;
+}
+
+/** Control characters (a body or a path could carry terminal escapes or a forged line) shown as JSON escapes. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+export function logLine(entry: RequestLog, now: Date = new Date()): string {
+  const alert = entry.alertId === undefined ? '' : ` alert=${entry.alertId}`;
+  const severity = entry.severity === undefined ? '' : ` severity=${entry.severity}`;
+  return printable(`${now.toISOString()} ${entry.method} ${entry.path} ${entry.statusCode}${alert}${severity} ${entry.milliseconds}ms`);
 }
 
 export interface WebhookServerOptions {
@@ -36,10 +48,12 @@ export function createWebhookServer({ handler, onRequest }: WebhookServerOptions
       (outcome) => {
         onRequest?.({
           method: req.method ?? '',
-          path: req.url ?? '',
+          // The path only: a query string is not ours to log (it may carry a token).
+          path: new URL(req.url ?? '/', 'http://localhost').pathname,
           statusCode: outcome.statusCode,
           milliseconds: Math.round(performance.now() - started),
-          ...summarize(outcome.body),
+          // Only a body the receiver accepted as an alert (so authenticated, at most 1 MiB) is read again.
+          ...(outcome.statusCode === 200 ? summarize(outcome.body) : {}),
         });
       },
       // The client went away mid-request (reading its body failed): nothing to answer, and the

@@ -2,13 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type CodeOptions } from 'ajv';
-import { formats } from '../functions/shared/aws-date-time';
+import { formats } from '../functions/core/aws-date-time';
 
-export const SHARED_DIR = join(__dirname, '..', 'functions', 'shared');
+export const CORE_DIR = join(__dirname, '..', 'functions', 'core');
 
 /** The alert schema, parsed. */
 export function alertSchema(): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(SHARED_DIR, 'panther-alert.schema.json'), 'utf8'));
+  return JSON.parse(readFileSync(join(CORE_DIR, 'panther-alert.schema.json'), 'utf8'));
 }
 
 /**

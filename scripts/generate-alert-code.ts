@@ -3,16 +3,16 @@
  *  - a standalone ajv validator, so the Lambda never compiles a schema at cold start, and
  *  - the `PantherAlert` TypeScript type, so the type cannot drift from the schema.
  * Runs on `npm ci` (prepare), before tests, before `npm start` and before every Lambda bundle.
- * Output goes to functions/shared/generated/ (git-ignored: it is always rebuilt from the schema).
+ * Output goes to functions/core/generated/ (git-ignored: it is always rebuilt from the schema).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { _ } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { compile } from 'json-schema-to-typescript';
-import { alertAjv, alertSchema, SHARED_DIR } from './alert-ajv';
+import { alertAjv, alertSchema, CORE_DIR } from './alert-ajv';
 
-const outDir = join(SHARED_DIR, 'generated');
+const outDir = join(CORE_DIR, 'generated');
 
 async function main(): Promise<void> {
   const schema = alertSchema();

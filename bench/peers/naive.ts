@@ -7,8 +7,8 @@ import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import Ajv from 'ajv';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import schema from '../../functions/shared/panther-alert.schema.json';
-import { formats } from '../../functions/shared/aws-date-time';
+import schema from '../../functions/core/panther-alert.schema.json';
+import { formats } from '../../functions/core/aws-date-time';
 
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: false, formats });

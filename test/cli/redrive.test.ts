@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { redrive } from '../../cli/redrive';
-import { createForwarderQueues, localSqsClient } from '../../local/embedded-sqs';
+import { localSqsClient } from '../../functions/runtime/local-aws';
+import { createForwarderQueues } from '../../local/embedded-sqs';
 import { baseAlert } from '../corpus/panther-payloads';
 import { cli } from '../support/cli';
 import { startSqsServer, stopAll, type RunningProcess } from '../support/processes';

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { alertAjv, alertSchema } from '../../scripts/alert-ajv';
-import { FORWARDER_SETTINGS } from '../../lib/forwarder-settings';
+import { FORWARDER_SETTINGS } from '../../functions/core/settings';
 
 const two = (n: number) => String(n).padStart(2, '0');
 const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();

@@ -4,9 +4,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { baseAlert, padTo } from './alerts';
+import { baseAlert, padTo } from '../../scripts/sample-alerts';
 
-export { baseAlert, distinctAlerts, padTo } from './alerts';
+export { baseAlert, distinctAlerts, padTo } from '../../scripts/sample-alerts';
 
 export const EXAMPLES_DIR = join(__dirname, '..', 'fixtures', 'panther', 'examples');
 

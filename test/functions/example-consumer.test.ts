@@ -1,6 +1,6 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { handler } from '../../functions/example-consumer';
-import { baseAlert } from '../corpus/alerts';
+import { baseAlert } from '../../scripts/sample-alerts';
 
 const record = (messageId: string, body: string): SQSRecord =>
   ({ messageId, body, receiptHandle: 'r', attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn', awsRegion: 'eu-west-1' }) as unknown as SQSRecord;

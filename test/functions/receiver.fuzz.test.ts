@@ -4,7 +4,7 @@
  * then on the queue.
  */
 import fc from 'fast-check';
-import { localSqsClient } from '../../local/embedded-sqs';
+import { localSqsClient } from '../../functions/runtime/local-aws';
 import { expectedStatus, mutatedAlert, validAlert } from '../corpus/arbitraries';
 import type { EmbeddedSecrets } from '../../local/embedded-secrets';
 import { invoke, loadHandler, startTestSecrets, type Handler } from '../support/handler';

@@ -3,8 +3,11 @@
  * sockets too: a closed port (SQS unreachable), a server that never answers, a queue that does not exist.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { localSqsClient } from '../../local/embedded-sqs';
+import { localSqsClient } from '../../functions/runtime/local-aws';
 import { lambdaContext } from '../../local/webhook-server';
+import { readReceiverConfig } from '../../functions/core/receiver-config';
+import { createReceiver } from '../../functions/runtime/create-receiver';
+import { receiverDependencies } from '../../functions/runtime/receiver-dependencies';
 import { baseAlert } from '../corpus/panther-payloads';
 import { expectCorpusDelivered } from '../support/corpus-delivery';
 import { startEmbeddedSecrets, type EmbeddedSecrets } from '../../local/embedded-secrets';
@@ -66,7 +69,7 @@ describe('receiver handler when SQS fails', () => {
     const handler = loadHandler({ ...base, AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${await closedPort()}` });
     const result = await invoke(handler, alertBody());
     expect(result.statusCode).toBe(503);
-    expect(JSON.parse(result.body)).toEqual({ error: 'queue unreachable; retry later' });
+    expect(JSON.parse(result.body)).toEqual({ error: 'queue unreachable; retry later', requestId: expect.any(String) });
   });
 
   it('answers 502 when SQS refuses the message (the queue does not exist)', async () => {
@@ -95,10 +98,22 @@ describe('receiver handler when SQS fails', () => {
     }
   });
 
-  it('honours the generic AWS_ENDPOINT_URL too', async () => {
-    const handler = loadHandler({ ...base, AWS_ENDPOINT_URL_SQS: undefined as unknown as string, AWS_ENDPOINT_URL: endpoint });
-    const result = await invoke(handler, alertBody());
-    expect(result.statusCode).toBe(200);
+  it('honours the standard AWS_ENDPOINT_URL and AWS_REGION when no endpoint is given (as in the Lambda)', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    });
+    try {
+      const config = readReceiverConfig({ QUEUE_URL: queueUrl, SECRET_ID: TEST_SECRET_ID, AUTH_HEADER_NAME: 'X-Panther-Webhook-Secret', INVALID_PAYLOADS: 'reject', REQUEST_LOG: 'off' });
+      const handler = createReceiver(config, receiverDependencies(config));
+      expect((await invoke(handler, alertBody())).statusCode).toBe(200);
+    } finally {
+      process.env = saved;
+    }
     expect(await drainQueue(localSqsClient(endpoint), queueUrl, { expected: 1 })).toHaveLength(1);
   });
 
@@ -126,7 +141,7 @@ describe('receiver handler authentication', () => {
     const handler = loadHandler({ ...base, AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${await closedPort()}` });
     const result = await invoke(handler, alertBody());
     expect(result.statusCode).toBe(503);
-    expect(JSON.parse(result.body)).toEqual({ error: 'authentication unavailable; retry later' });
+    expect(JSON.parse(result.body)).toEqual({ error: 'authentication unavailable; retry later', requestId: expect.any(String) });
     await queueIsEmpty(queueUrl);
   });
 
@@ -188,7 +203,7 @@ describe('receiver handler logs', () => {
       ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((level) => jest.spyOn(console, level).mockImplementation((...args) => capture(args.join(' ')))),
     ];
     try {
-      const env = { ...base, REQUEST_LOG: 'json', INVALID_PAYLOADS: 'quarantine', QUARANTINE_QUEUE_URL: quarantineQueueUrl };
+      const env = { ...base, REQUEST_LOG: 'json', METRICS_SCOPE: 'TestStack/Forwarder', INVALID_PAYLOADS: 'quarantine', QUARANTINE_QUEUE_URL: quarantineQueueUrl };
       const body = (extra: Record<string, unknown>) => Buffer.from(JSON.stringify(baseAlert({ title: marker, alertContext: { marker }, ...extra })));
       // One handler at a time: each reads its environment at its first send.
       const handler = loadHandler(env);
@@ -206,7 +221,6 @@ describe('receiver handler logs', () => {
       statuses.push((await invoke(sqsDown, body({}))).statusCode); // 503
       const secretless = loadHandler({ ...env, AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${await closedPort()}` });
       statuses.push((await invoke(secretless, body({}))).statusCode); // 503 secret unavailable
-      process.env.AWS_ENDPOINT_URL_SQS = endpoint;
       expect(statuses).toEqual([200, 202, 202, 401, 403, 400, 413, 500, 503, 503]);
       await drainQueue(localSqsClient(endpoint), queueUrl, { expected: 1 });
       await drainQueue(localSqsClient(endpoint), quarantineQueueUrl, { expected: 2 });
@@ -217,7 +231,9 @@ describe('receiver handler logs', () => {
         'queued', 'quarantined', 'quarantined', 'unauthorized', 'unauthorized', 'refused', 'refused', 'error', 'enqueue-failed', 'error',
       ]);
       expect(records[0]).toMatchObject({ alertId: 'b90c19e66e160e194a5b3b94ec27fb7c', severity: 'HIGH', type: 'RULE', Accepted: 1 });
-      expect(records[0]!._aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'PantherAlertForwarder', Dimensions: [['Severity'], []] }] });
+      expect(records[0]!._aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'PantherAlertForwarder', Dimensions: [['Forwarder', 'Severity'], ['Forwarder']] }] });
+      // Every metric is scoped to its deployment, so two forwarders in one account never mix.
+      for (const r of records) expect(r.Forwarder).toBe('TestStack/Forwarder');
       // Each outcome counts in its EMF metric, split by the dimension the dashboard and alarms use.
       const metricOf = (r: Record<string, unknown>) =>
         (r._aws as { CloudWatchMetrics: Array<{ Metrics: Array<{ Name: string }>; Dimensions: string[][] }> }).CloudWatchMetrics[0]!;

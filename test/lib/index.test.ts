@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPantherAlert, pantherAlertSchema, PantherAlertForwarder, type PantherAlert } from '../../lib';
-import { baseAlert } from '../corpus/alerts';
+import { baseAlert } from '../../scripts/sample-alerts';
 
 describe('the package entry point', () => {
   it('exports the schema file the receiver validates with, and a validator that narrows to PantherAlert', () => {
-    const schemaFile = JSON.parse(readFileSync(join(__dirname, '..', '..', 'functions', 'shared', 'panther-alert.schema.json'), 'utf8'));
+    const schemaFile = JSON.parse(readFileSync(join(__dirname, '..', '..', 'functions', 'core', 'panther-alert.schema.json'), 'utf8'));
     expect(pantherAlertSchema).toEqual(schemaFile);
     const candidate: unknown = baseAlert();
     expect(isPantherAlert(candidate)).toBe(true);

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { localSqsClient } from '../../local/embedded-sqs';
+import { localSqsClient } from '../../functions/runtime/local-aws';
 import { baseAlert } from '../corpus/panther-payloads';
 import { expectCorpusDelivered } from '../support/corpus-delivery';
 import { postBody } from '../support/http';

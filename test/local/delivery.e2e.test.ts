@@ -5,7 +5,7 @@
  */
 import autocannon from 'autocannon';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { localSqsClient } from '../../local/embedded-sqs';
+import { localSqsClient } from '../../functions/runtime/local-aws';
 import { baseAlert, distinctAlerts, INVALID_CASES } from '../corpus/panther-payloads';
 import { expectCorpusDelivered } from '../support/corpus-delivery';
 import { postBody } from '../support/http';

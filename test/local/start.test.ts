@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { localSqsClient } from '../../local/embedded-sqs';
+import { localSqsClient } from '../../functions/runtime/local-aws';
 import { EXAMPLES_DIR } from '../corpus/panther-payloads';
 import { cli } from '../support/cli';
 import { closedPort } from '../support/network';
@@ -56,7 +56,7 @@ describe('npm start, as a new user runs it', () => {
     expect(stranger.stdout).toMatch(/^HTTP 401 /);
     const sent = await cli(['send-test-alert', '--url', npmStart.printed['Webhook URL']!, ...header()]);
     expect(sent.code).toBe(0);
-    expect(sent.stdout).toMatch(/^HTTP 200 \{"status":"queued","messageId":"[^"]+"\}/);
+    expect(sent.stdout).toMatch(/^HTTP 200 \{"status":"queued","messageId":"[^"]+","routes":\[\],"requestId":"[^"]+"\}/);
 
     const tailed = await cli(['tail', '--queue-url', npmStart.printed['Queue URL']!, '--max', '1', '--timeout', '30']);
     expect(tailed.code).toBe(0);

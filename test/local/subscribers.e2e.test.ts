@@ -1,6 +1,6 @@
 /** Routes, FIFO de-duplication and queue stats end to end: local mode, real HTTP, real fauxqs. */
-import { localSqsClient } from '../../local/embedded-sqs';
-import { baseAlert } from '../corpus/alerts';
+import { localSqsClient } from '../../functions/runtime/local-aws';
+import { baseAlert } from '../../scripts/sample-alerts';
 import { postBody } from '../support/http';
 import { cli } from '../support/cli';
 import { authHeaderOf, startLocalMode, stopAll } from '../support/processes';

@@ -1,41 +1,41 @@
-/** Loads the receiver handler in process, as a cold start would, under a given environment. */
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+/**
+ * Builds receivers in process as the handler module does (createReceiver with the real
+ * dependencies), from a test's own settings: nothing here reads or writes process.env.
+ */
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { startEmbeddedSecrets, type EmbeddedSecrets } from '../../local/embedded-secrets';
 import { lambdaContext, toProxyEvent } from '../../local/webhook-server';
+import { readReceiverConfig } from '../../functions/core/receiver-config';
+import type { AwsClientTarget } from '../../functions/runtime/aws-client-options';
+import { createReceiver, type ProxyHandler } from '../../functions/runtime/create-receiver';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../functions/runtime/local-aws';
+import { receiverDependencies } from '../../functions/runtime/receiver-dependencies';
 
-export type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+export type Handler = ProxyHandler;
 
 export const TEST_SECRET_ID = 'test/panther-webhook-secret';
 export const TEST_SECRET = 'test-webhook-secret-0123456789';
 export const AUTH_HEADERS: Record<string, string> = { 'X-Panther-Webhook-Secret': TEST_SECRET };
 
 /**
- * A fresh copy of functions/receiver.ts, its configuration read from this environment. The
- * environment stays set: the SDK reads region, credentials and endpoint at its first send.
+ * A receiver configured from these settings (the handler's environment variables, reject mode and
+ * no request log by default), talking to the endpoints in AWS_ENDPOINT_URL_SQS and
+ * AWS_ENDPOINT_URL_SECRETS_MANAGER. Throws as a cold start would on a bad setting.
  */
-export function loadHandler(env: Record<string, string | undefined>): Handler {
-  const settings: Record<string, string | undefined> = {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL: undefined,
-    AWS_ENDPOINT_URL_SQS: undefined,
+export function loadHandler(settings: Record<string, string | undefined>): Handler {
+  const env: Record<string, string | undefined> = {
     SECRET_ID: TEST_SECRET_ID,
     AUTH_HEADER_NAME: 'X-Panther-Webhook-Secret',
     INVALID_PAYLOADS: 'reject',
-    QUARANTINE_QUEUE_URL: undefined,
     REQUEST_LOG: 'off',
-    ...env,
+    ...settings,
   };
-  for (const [name, value] of Object.entries(settings)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-  let handler: Handler | undefined;
-  jest.isolateModules(() => {
-    handler = (require('../../functions/receiver') as { handler: Handler }).handler;
-  });
-  return handler!;
+  const config = readReceiverConfig(env);
+  const target = (endpoint: string | undefined): AwsClientTarget => ({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  return createReceiver(
+    config,
+    receiverDependencies(config, { sqs: target(env.AWS_ENDPOINT_URL_SQS), secretsManager: target(env.AWS_ENDPOINT_URL_SECRETS_MANAGER) }),
+  );
 }
 
 /** POSTs a body to the handler as API Gateway would deliver it, with the test secret unless told otherwise. */

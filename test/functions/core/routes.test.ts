@@ -1,4 +1,4 @@
-import { matchingRoutes, parseRoutes } from '../../../functions/shared/routes';
+import { matchingRoutes, parseRoutes } from '../../../functions/core/routes';
 
 const attributes = (severity: string, type: string) => ({ severity, type, detectionId: 'D', dedupKey: 'k' });
 

@@ -7,9 +7,9 @@ import {
   type DeliveryPolicy,
   MAX_MESSAGE_BYTES,
   replyToEnqueue,
-  toSqsText,
   UNEXPECTED_FAILURE_REPLY,
-} from '../../../functions/shared/webhook-core';
+} from '../../../functions/core/webhook-core';
+import { toSqsText } from '../../../functions/core/sqs-text';
 
 const SECRET = 'correct-horse-battery-staple';
 const HEADERS = { 'X-Panther-Webhook-Secret': SECRET };
@@ -126,10 +126,11 @@ describe('combineOutcomes', () => {
 });
 
 describe('answers', () => {
-  it('answers 200 with the message id only once SQS confirmed', () => {
+  it('answers 200 with a receipt (message id, the routes that took it) only once SQS confirmed', () => {
     const reply = replyToEnqueue({ ok: true, messageId: 'm-1' });
     expect(reply.statusCode).toBe(200);
-    expect(JSON.parse(reply.body)).toEqual({ status: 'queued', messageId: 'm-1' });
+    expect(JSON.parse(reply.body)).toEqual({ status: 'queued', messageId: 'm-1', routes: [] });
+    expect(JSON.parse(replyToEnqueue({ ok: true, messageId: 'm-2' }, { routes: ['paging'] }).body)).toEqual({ status: 'queued', messageId: 'm-2', routes: ['paging'] });
   });
 
   it('answers 503 when SQS was unreachable and 502 when it refused, so Panther retries', () => {
@@ -200,7 +201,7 @@ describe('quarantine mode', () => {
       attributes: { reason: 'not-an-alert', errors: JSON.stringify(['severity: must be one of INFO, LOW, MEDIUM, HIGH, CRITICAL']) },
     });
     if (decision.action !== 'quarantine') return;
-    const reply = replyToEnqueue({ ok: true, messageId: 'q-1' }, decision);
+    const reply = replyToEnqueue({ ok: true, messageId: 'q-1' }, { quarantined: decision });
     expect(reply.statusCode).toBe(202);
     expect(JSON.parse(reply.body)).toEqual({
       status: 'quarantined',
@@ -231,6 +232,6 @@ describe('quarantine mode', () => {
   it('fails with 5xx, never 2xx, when the quarantine queue cannot take it', () => {
     const decision = decide({ body: 'hello' }, QUARANTINE);
     if (decision.action !== 'quarantine') throw new Error('not quarantined');
-    expect(replyToEnqueue({ ok: false, failure: 'unreachable' }, decision).statusCode).toBe(503);
+    expect(replyToEnqueue({ ok: false, failure: 'unreachable' }, { quarantined: decision }).statusCode).toBe(503);
   });
 });

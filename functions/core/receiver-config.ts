@@ -1,9 +1,10 @@
 /**
  * The receiver's configuration, read once at module load and checked there: a missing or malformed
  * setting fails the cold start (API Gateway answers 5xx, so Panther retries) instead of every request.
+ * Pure: it reads the environment object it is given, nothing else.
  */
 import { parseRoutes, type Route } from './routes';
-import { invalidPayloadMode, type InvalidPayloadMode } from './webhook-core';
+import { invalidPayloadMode, type InvalidPayloadMode } from './settings';
 
 export interface ReceiverConfig {
   /** The alert queue's URL (`QUEUE_URL`). */
@@ -20,6 +21,8 @@ export interface ReceiverConfig {
   readonly requestLog: boolean;
   /** `ROUTES`: fan-out queues with their filters (JSON); none by default. */
   readonly routes: readonly Route[];
+  /** `METRICS_SCOPE`: the value of every metric's Forwarder dimension (the construct sets its stack and path). */
+  readonly metricsScope: string;
 }
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -45,5 +48,6 @@ export function readReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
     secretId: env.SECRET_ID,
     requestLog: requestLog === 'json',
     routes: parseRoutes(env.ROUTES),
+    metricsScope: env.METRICS_SCOPE || 'local',
   };
 }

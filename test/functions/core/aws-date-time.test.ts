@@ -1,4 +1,4 @@
-import { isAwsDateTime } from '../../../functions/shared/aws-date-time';
+import { isAwsDateTime } from '../../../functions/core/aws-date-time';
 
 describe('isAwsDateTime', () => {
   it.each([

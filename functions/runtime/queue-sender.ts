@@ -3,7 +3,9 @@
  * SQS failure (the core turns the outcome into Panther's answer).
  */
 import { SendMessageCommand, SQSClient, type MessageAttributeValue } from '@aws-sdk/client-sqs';
-import type { EnqueueOutcome, MessageAttributes } from './webhook-core';
+import type { EnqueueOutcome, MessageAttributes } from '../core/webhook-core';
+import { type AwsClientTarget, awsClientOptions, SQS_LIMITS } from './aws-client-options';
+import { describeError } from './errors';
 
 export type QueueSender = (
   queueUrl: string,
@@ -15,19 +17,13 @@ export type QueueSender = (
 ) => Promise<EnqueueOutcome>;
 
 /**
- * The client honours AWS_REGION and the standard endpoint variables (AWS_ENDPOINT_URL_SQS,
- * AWS_ENDPOINT_URL), so the same bundle talks to a local SQS server. Short socket timeouts and three
- * attempts keep the worst case (about 7 s) well inside the function's timeout, so Panther always gets
- * an answer from us rather than from API Gateway. The endpoint comes from the region (or those
- * variables), never from the queue URL's host: the queues live in the function's region, and a local
- * server's queue URLs may name a host that does not resolve.
+ * Without an endpoint the client honours AWS_REGION and the standard endpoint variables
+ * (AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL), so the same bundle talks to a local SQS server. The
+ * endpoint never comes from the queue URL's host: the queues live in the function's region, and a
+ * local server's queue URLs may name a host that does not resolve.
  */
-export function createSqsClient(): SQSClient {
-  return new SQSClient({
-    maxAttempts: 3,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
-    useQueueUrlAsEndpoint: false,
-  });
+export function createSqsClient(target: AwsClientTarget = {}): SQSClient {
+  return new SQSClient({ ...awsClientOptions(target, SQS_LIMITS), useQueueUrlAsEndpoint: false });
 }
 
 /** Our attributes as SQS String message attributes. */
@@ -50,7 +46,7 @@ export function fifoParameters(
     : {};
 }
 
-export function createQueueSender(sqs: SQSClient = createSqsClient()): QueueSender {
+export function createQueueSender(sqs: SQSClient): QueueSender {
   return async (queueUrl, body, attributes, signal, messageGroupId) => {
     const dedupKey = 'dedupKey' in attributes ? attributes.dedupKey : undefined;
     try {
@@ -74,11 +70,4 @@ export function createQueueSender(sqs: SQSClient = createSqsClient()): QueueSend
 /** An SDK error with an HTTP status came from SQS itself; anything else never reached it. */
 function sqsAnswered(error: unknown): boolean {
   return typeof (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 'number';
-}
-
-/** Name and code only: an SDK error can carry the request, and with it the alert. */
-export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return typeof error;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? `${error.name} (${code})` : error.name;
 }

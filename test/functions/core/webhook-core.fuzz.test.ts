@@ -1,7 +1,8 @@
 /** The pure core under fast-check: it never throws and always agrees with the reference oracle. */
 import fc from 'fast-check';
-import { isAwsDateTime } from '../../../functions/shared/aws-date-time';
-import { decideOnDelivery, SQS_REFUSES, type DeliveryPolicy } from '../../../functions/shared/webhook-core';
+import { isAwsDateTime } from '../../../functions/core/aws-date-time';
+import { SQS_REFUSES } from '../../../functions/core/sqs-text';
+import { decideOnDelivery, type DeliveryPolicy } from '../../../functions/core/webhook-core';
 import { awsDateTime, expectedStatus, mutatedAlert, validAlert } from '../../corpus/arbitraries';
 
 const HEADERS = { 'X-Panther-Webhook-Secret': 'fuzz-secret-0123456789' };

@@ -5,11 +5,12 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ErrorObject } from 'ajv';
-import { FORWARDER_SETTINGS } from '../../lib/forwarder-settings';
 import type { PantherAlert } from './generated/panther-alert';
 import validatePantherAlert from './generated/validate-panther-alert';
+import { FORWARDER_SETTINGS, type InvalidPayloadMode } from './settings';
+import { SQS_REFUSES, toSqsText } from './sqs-text';
 
-export type { PantherAlert };
+export type { InvalidPayloadMode, PantherAlert };
 
 /** SQS's hard limit for one message, body and attributes together. */
 export const MAX_MESSAGE_BYTES = FORWARDER_SETTINGS.maxMessageBytes;
@@ -27,20 +28,8 @@ export interface DeliveryPolicy {
   readonly authHeaderName: string;
   /** Values accepted now: the current secret and, during a rotation window, the previous one. */
   readonly acceptedSecrets: readonly string[];
-  /**
-   * What happens to an authenticated body that is not a Panther alert: `quarantine` keeps it (and
-   * answers 2xx, so a schema change on Panther's side never loses an alert), `reject` answers 400.
-   */
+  /** What happens to an authenticated body that is not a Panther alert (see InvalidPayloadMode). */
   readonly invalidPayloads: InvalidPayloadMode;
-}
-
-export type InvalidPayloadMode = 'quarantine' | 'reject';
-
-/** Checks a configured mode (from `source`, for the message); undefined means the default, quarantine. */
-export function invalidPayloadMode(value: string | undefined, source: string): InvalidPayloadMode {
-  const mode = value ?? 'quarantine';
-  if (mode !== 'quarantine' && mode !== 'reject') throw new Error(`${source} must be quarantine or reject, got ${JSON.stringify(mode)}`);
-  return mode;
 }
 
 /** An HTTP answer. The body is short JSON: Panther shows it to analysts as the delivery status. */
@@ -106,8 +95,11 @@ export type EnqueueOutcome =
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const MAX_ERROR_DETAILS = 10;
-/** Routing attributes are for filtering; the full value always stays in the body. */
-const MAX_ATTRIBUTE_CHARS = 256;
+/**
+ * Every attribute taken from the body is cut to this many characters: they are for filtering, the
+ * full value always stays in the body, and so attributes can never make a body that fits too large.
+ */
+export const MAX_ATTRIBUTE_CHARS = 256;
 
 const reply = (statusCode: number, body: object): WebhookReply => ({ statusCode, body: JSON.stringify(body) });
 const refuse = (reason: RefusalReason, statusCode: number, body: object): Decision => ({
@@ -175,10 +167,10 @@ export function decidePayload(request: WebhookRequest, invalidPayloads: InvalidP
 
 /** `decoded` is the body's text, or undefined when it is not UTF-8. */
 function quarantine(bytes: Buffer, decoded: string | undefined, reason: InvalidReason, error: string, details?: string[]): Decision {
-  // Text SQS can store goes as text; anything else (not UTF-8, or raw control characters in a body
-  // that is not JSON) as base64, so that no quarantine attempt can fail on its content.
-  const storable = decoded === undefined ? undefined : toSqsText(decoded);
-  const text = storable !== undefined && !SQS_REFUSES.test(storable) ? storable : undefined;
+  // Text SQS can store goes as it came; anything else (not UTF-8, or a character SQS refuses) as
+  // base64 of the exact bytes, so that no quarantine attempt fails on its content and nothing is
+  // altered on the way to the person who will inspect it.
+  const text = decoded !== undefined && !SQS_REFUSES.test(decoded) ? decoded : undefined;
   const attributes: QuarantineAttributes = {
     reason,
     errors: JSON.stringify(details ?? [error]),
@@ -207,14 +199,18 @@ function sameSecret(presented: string, secret: string): boolean {
 }
 
 /**
- * The answer once SQS has spoken: 2xx only when it confirmed the message. A quarantined body gets
- * 202 with the reason, which Panther shows in the alert's delivery status.
+ * The answer once SQS has spoken: 2xx only when it confirmed the message. The body is the delivery
+ * receipt Panther shows in the alert's delivery status: the message id and the routes that took the
+ * alert; a quarantined body gets 202 with the reason instead.
  */
-export function replyToEnqueue(outcome: EnqueueOutcome, quarantined?: Extract<Decision, { action: 'quarantine' }>): WebhookReply {
+export function replyToEnqueue(
+  outcome: EnqueueOutcome,
+  { quarantined, routes = [] }: { quarantined?: Extract<Decision, { action: 'quarantine' }>; routes?: readonly string[] } = {},
+): WebhookReply {
   if (outcome.ok && quarantined) {
     return reply(202, { status: 'quarantined', messageId: outcome.messageId, ...quarantined.refusal });
   }
-  if (outcome.ok) return reply(200, { status: 'queued', messageId: outcome.messageId });
+  if (outcome.ok) return reply(200, { status: 'queued', messageId: outcome.messageId, routes });
   return outcome.failure === 'unreachable'
     ? reply(503, { error: 'queue unreachable; retry later' })
     : reply(502, { error: 'queue refused the alert; retry later' });
@@ -259,7 +255,7 @@ function routingAttributes(alert: PantherAlert, messageBody: string): RoutingAtt
   const alertId = typeof alert.alertId === 'string' && alert.alertId !== '' ? toAttributeValue(alert.alertId) : undefined;
   return {
     severity: alert.severity,
-    type: alert.type,
+    type: toAttributeValue(alert.type),
     detectionId: toAttributeValue(alert.id),
     ...(alertId === undefined ? {} : { alertId }),
     dedupKey: createHash('sha256').update(messageBody, 'utf8').digest('hex'),
@@ -278,18 +274,6 @@ export function combineOutcomes(outcomes: readonly EnqueueOutcome[]): EnqueueOut
   if (failures.length === 0) return outcomes[0]!;
   return failures.find((o) => !o.ok && o.failure === 'unreachable') ?? failures[0]!;
 }
-
-/**
- * SQS accepts only #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD #x10000-#x10FFFF. Valid JSON decoded from
- * valid UTF-8 can break that rule in one way only: a raw U+FFFE or U+FFFF inside a string. Writing
- * those as JSON escapes keeps the same JSON value; every other body goes out byte for byte.
- */
-export function toSqsText(json: string): string {
-  return /[\uFFFE\uFFFF]/.test(json) ? json.replace(/[\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`) : json;
-}
-
-/** Any character SQS refuses in a message body or attribute value. */
-export const SQS_REFUSES = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 /** Attribute values come from decoded strings, where JSON escapes may have produced any character. */
 function toAttributeValue(value: string): string {

@@ -1,0 +1,40 @@
+/**
+ * What every AWS SDK client of the receiver shares: timeouts that are enforced per attempt, so a
+ * connection that accepts and never answers is abandoned and retried on a fresh one well inside the
+ * request's deadline. `@smithy/node-http-handler` 4.x only logs an exceeded `requestTimeout` unless
+ * `throwOnRequestTimeout` is set; with it the attempt fails as a retryable TimeoutError (ETIMEDOUT).
+ */
+/** Where and as whom a client talks; every field falls back to the SDK's own resolution (environment, region). */
+export interface AwsClientTarget {
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
+/** Time limits of one client. */
+export interface AttemptLimits {
+  /** TCP (and TLS) connect, per attempt. */
+  readonly connectMs: number;
+  /** The whole attempt, from sending to the last byte of the answer. */
+  readonly attemptMs: number;
+  readonly maxAttempts: number;
+}
+
+/** SQS: three attempts of at most 1.5 s each, about 5 s in the worst case with back-off. */
+export const SQS_LIMITS: AttemptLimits = { connectMs: 1_000, attemptMs: 1_500, maxAttempts: 3 };
+/** Secrets Manager: two attempts; a cached secret is served meanwhile, so this bounds only the first read. */
+export const SECRETS_MANAGER_LIMITS: AttemptLimits = { connectMs: 1_000, attemptMs: 1_500, maxAttempts: 2 };
+
+export function awsClientOptions(target: AwsClientTarget, limits: AttemptLimits) {
+  return {
+    ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
+    ...(target.region === undefined ? {} : { region: target.region }),
+    ...(target.credentials === undefined ? {} : { credentials: target.credentials }),
+    maxAttempts: limits.maxAttempts,
+    requestHandler: {
+      connectionTimeout: limits.connectMs,
+      requestTimeout: limits.attemptMs,
+      throwOnRequestTimeout: true,
+    },
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The receiver as a factory: configuration and dependencies in, a Lambda handler out. The Lambda's
+ * handler module wires the real ones once; tests and local mode build their own. A 2xx leaves here
+ * only after SQS confirmed every send.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { ReceiverConfig } from '../core/receiver-config';
+import { matchingRoutes } from '../core/routes';
+import { combineOutcomes, decideOnDelivery, type EnqueueOutcome, replyToEnqueue, SECRET_UNAVAILABLE_REPLY, type WebhookReply } from '../core/webhook-core';
+import { describeError } from './errors';
+import { answerUnexpectedFailures, toProxyResult } from './middleware';
+import type { QueueSender } from './queue-sender';
+import { recordOf, type RequestRecord } from './request-log';
+import type { SecretSource } from './secret-source';
+
+export interface ReceiverDependencies {
+  readonly send: QueueSender;
+  readonly secrets: SecretSource;
+  /** One call per request; none when undefined. */
+  readonly log?: (record: RequestRecord) => void;
+}
+
+/**
+ * Sends are abandoned this long before the Lambda's own timeout, so Panther always gets our 5xx
+ * (and its reason) rather than API Gateway's bare 502. Each request has its own deadline: nothing
+ * one request does can cut another short (local mode serves many at once from one handler).
+ */
+export const DEADLINE_MARGIN_MS = 1_000;
+
+export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export function createReceiver(config: ReceiverConfig, { send, secrets, log = () => undefined }: ReceiverDependencies): ProxyHandler {
+  async function receiveAlert(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
+    const started = performance.now();
+    const ids = { requestId: context.awsRequestId, apiRequestId: event.requestContext?.requestId };
+    const finish = (reply: WebhookReply, record: Omit<RequestRecord, 'durationMs' | 'status'>) => {
+      log({ ...record, status: reply.statusCode, durationMs: Math.round(performance.now() - started), ...ids });
+      return toProxyResult(reply, ids.requestId);
+    };
+
+    let acceptedSecrets: readonly string[];
+    try {
+      acceptedSecrets = await secrets();
+    } catch (error) {
+      return finish(SECRET_UNAVAILABLE_REPLY, { outcome: 'error', reason: 'secret-unavailable', error: describeError(error) });
+    }
+
+    const decision = decideOnDelivery(event, {
+      authHeaderName: config.authHeaderName,
+      acceptedSecrets,
+      invalidPayloads: config.invalidPayloads,
+    });
+    if (decision.action === 'reply') return finish(decision.reply, recordOf(decision));
+
+    const deadline = new AbortController();
+    const timedOut = () => (deadline.signal.aborted ? { reason: 'timeout' as const } : {});
+    const timer = setTimeout(() => deadline.abort(), Math.max(0, context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS));
+    try {
+      let sent: EnqueueOutcome;
+      let reply: WebhookReply;
+      if (decision.action === 'enqueue') {
+        // The alert queue and every matching route, in parallel; a 2xx only if every send succeeded.
+        const routes = matchingRoutes(config.routes, decision.attributes);
+        const outcomes = await Promise.all(
+          [config.queueUrl, ...routes.map((route) => route.queueUrl)].map((queueUrl) =>
+            send(queueUrl, decision.messageBody, decision.attributes, deadline.signal, decision.messageGroupId),
+          ),
+        );
+        sent = combineOutcomes(outcomes);
+        reply = replyToEnqueue(sent, { routes: routes.map((route) => route.name) });
+        return finish(reply, { ...recordOf(decision, sent), ...(sent.ok ? { routes: routes.map((route) => route.name) } : timedOut()) });
+      }
+      sent = await send(config.quarantineQueueUrl!, decision.messageBody, decision.attributes, deadline.signal);
+      reply = replyToEnqueue(sent, { quarantined: decision });
+      return finish(reply, { ...recordOf(decision, sent), ...(sent.ok ? {} : timedOut()) });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // middy's early timeout is off: its abort signal is shared by every request of the module.
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
+    .use(answerUnexpectedFailures(log))
+    .handler(receiveAlert);
+}

@@ -1,0 +1,73 @@
+/**
+ * One JSON line per request, which is both the structured log and, through CloudWatch's Embedded
+ * Metric Format, the metrics: no extra API call, nothing on the hot path but one stdout write. It
+ * never holds the alert body or the secret: only the routing fields and the outcome.
+ */
+import { METRICS_NAMESPACE, type Outcome, OUTCOME_METRICS, SCOPE_DIMENSION } from '../core/metrics';
+import type { Decision, EnqueueOutcome, RefusalReason } from '../core/webhook-core';
+
+export type { Outcome };
+
+export interface RequestRecord {
+  readonly outcome: Outcome;
+  readonly status: number;
+  readonly durationMs: number;
+  readonly reason?: RefusalReason | 'secret-unavailable' | 'timeout' | 'unexpected';
+  /** Our id for the request (Lambda's request id), also in the answer Panther shows. */
+  readonly requestId?: string;
+  /** API Gateway's id for the request, as in its access log. */
+  readonly apiRequestId?: string;
+  readonly alertId?: string;
+  readonly detectionId?: string;
+  readonly severity?: string;
+  readonly type?: string;
+  /** The route queues the alert went to, besides the alert queue. */
+  readonly routes?: readonly string[];
+  /** Error name and code only. */
+  readonly error?: string;
+}
+
+/** What a handled request amounts to (less its status and duration), from the core's decision and the queue's outcome. */
+export function recordOf(decision: Decision, sent?: EnqueueOutcome): Omit<RequestRecord, 'status' | 'durationMs'> {
+  const failed = sent !== undefined && !sent.ok ? { outcome: 'enqueue-failed' as const, error: sent.error } : undefined;
+  switch (decision.action) {
+    case 'reply': {
+      const unauthorized = decision.reason === 'unauthenticated' || decision.reason === 'forbidden';
+      return { outcome: unauthorized ? 'unauthorized' : 'refused', reason: decision.reason };
+    }
+    case 'quarantine':
+      return { outcome: 'quarantined', reason: decision.attributes.reason, ...failed };
+    case 'enqueue': {
+      const { alertId, detectionId, severity, type } = decision.attributes;
+      return { outcome: 'queued', alertId, detectionId, severity, type, ...failed };
+    }
+  }
+}
+
+/** The log line, whose metric carries the `scope` (this deployment) as a dimension. */
+export function requestLogLine(record: RequestRecord, scope: string, timestamp: number = Date.now()): string {
+  const metric = OUTCOME_METRICS[record.outcome];
+  const dimensionValue = metric.dimension === 'Severity' ? record.severity : record.reason;
+  const split = metric.dimension !== undefined && dimensionValue !== undefined;
+  // Each metric is also published without the split, for totals and "no alerts for N hours".
+  const dimensions = split ? [[SCOPE_DIMENSION, metric.dimension!], [SCOPE_DIMENSION]] : [[SCOPE_DIMENSION]];
+  return `${JSON.stringify({
+    level: record.status >= 500 ? 'ERROR' : 'INFO',
+    message: 'request',
+    ...record,
+    [SCOPE_DIMENSION]: scope,
+    ...(split ? { [metric.dimension!]: dimensionValue } : {}),
+    [metric.name]: 1,
+    _aws: {
+      Timestamp: timestamp,
+      CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: dimensions, Metrics: [{ Name: metric.name, Unit: 'Count' }] }],
+    },
+  })}\n`;
+}
+
+/** A logger writing one line per request to stdout (CloudWatch Logs in Lambda). */
+export function stdoutRequestLog(scope: string): (record: RequestRecord) => void {
+  return (record) => {
+    process.stdout.write(requestLogLine(record, scope));
+  };
+}

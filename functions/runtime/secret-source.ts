@@ -1,0 +1,110 @@
+/**
+ * The shared secret Panther sends in a custom header, read from Secrets Manager and cached in the
+ * function: one GetSecretValue per five minutes, not per request. The secret is JSON:
+ *   {"headerName": "...", "current": "...", "previous": "..."}   (previous only during a rotation)
+ *
+ * A refresh never blocks alerts while a value is cached: the request that finds the cache stale
+ * waits for the refresh a short while (so a rotation takes effect on time when Secrets Manager is
+ * healthy), every other request is served the cached value at once, and after a failed refresh the
+ * next try waits a back-off period. Only a function that has never read the secret waits for
+ * Secrets Manager, within the client's per-attempt timeouts.
+ */
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type AwsClientTarget, awsClientOptions, SECRETS_MANAGER_LIMITS } from './aws-client-options';
+import { describeError } from './errors';
+
+export const SECRET_CACHE_MS = 5 * 60 * 1000;
+/** How long the request that finds the cache stale waits for the refresh before using the cached value. */
+export const STALE_WAIT_MS = 250;
+/** After a failed refresh, the cached value serves this long before Secrets Manager is asked again. */
+export const REFRESH_BACKOFF_MS = 30 * 1000;
+const MIN_SECRET_LENGTH = 16;
+
+export type SecretSource = () => Promise<readonly string[]>;
+/** Reads the secret string (one GetSecretValue); the source decides when. */
+export type SecretReader = () => Promise<string | undefined>;
+
+/** Thrown when no secret can be had: the handler answers 5xx, so Panther retries. */
+export class SecretUnavailableError extends Error {
+  override readonly name = 'SecretUnavailableError';
+}
+
+/** The values a secret string says to accept, or an error naming what is wrong (never the value). */
+export function acceptedSecrets(secretString: string | undefined): readonly string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(secretString ?? '');
+  } catch {
+    throw new SecretUnavailableError('the webhook secret is not JSON');
+  }
+  const { current, previous } = (parsed ?? {}) as { current?: unknown; previous?: unknown };
+  if (typeof current !== 'string' || current.length < MIN_SECRET_LENGTH) {
+    throw new SecretUnavailableError(`the webhook secret's "current" must be a string of ${MIN_SECRET_LENGTH}+ characters`);
+  }
+  return typeof previous === 'string' && previous.length >= MIN_SECRET_LENGTH ? [current, previous] : [current];
+}
+
+/**
+ * GetSecretValue through the SDK, which is loaded on the first read, not at module load: it is
+ * needed once per five minutes, and importing it would lengthen every cold start (BENCHMARKS.md).
+ * Without an endpoint it honours AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL.
+ */
+export function secretsManagerReader(secretId: string, target: AwsClientTarget = {}): SecretReader {
+  let client: Promise<{ sm: SecretsManagerClient; command: typeof import('@aws-sdk/client-secrets-manager').GetSecretValueCommand }> | undefined;
+  return async () => {
+    client ??= import('@aws-sdk/client-secrets-manager').then((sdk) => ({
+      sm: new sdk.SecretsManagerClient(awsClientOptions(target, SECRETS_MANAGER_LIMITS)),
+      command: sdk.GetSecretValueCommand,
+    }));
+    const { sm, command } = await client;
+    return (await sm.send(new command({ SecretId: secretId }))).SecretString;
+  };
+}
+
+export interface SecretSourceOptions {
+  readonly now?: () => number;
+  /** Called when a refresh fails while a cached value keeps serving (for the log). */
+  readonly onStaleServed?: (error: string) => void;
+}
+
+export function createSecretSource(read: SecretReader, { now = Date.now, onStaleServed }: SecretSourceOptions = {}): SecretSource {
+  let cached: { values: readonly string[]; at: number } | undefined;
+  let refreshing: Promise<readonly string[]> | undefined;
+  let retryAt = 0;
+
+  const refresh = (): Promise<readonly string[]> => {
+    refreshing ??= read()
+      .then((secretString) => {
+        cached = { values: acceptedSecrets(secretString), at: now() };
+        return cached.values;
+      })
+      .catch((error: unknown) => {
+        retryAt = now() + REFRESH_BACKOFF_MS;
+        const reason = error instanceof SecretUnavailableError ? error.message : `cannot read the webhook secret (${describeError(error)})`;
+        if (cached) {
+          onStaleServed?.(reason);
+          return cached.values;
+        }
+        throw new SecretUnavailableError(reason);
+      })
+      .finally(() => {
+        refreshing = undefined;
+      });
+    return refreshing;
+  };
+
+  return async () => {
+    if (cached === undefined) return refreshing ?? refresh();
+    if (now() - cached.at < SECRET_CACHE_MS || refreshing !== undefined || now() < retryAt) return cached.values;
+    const stale = cached.values;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<readonly string[]>((resolve) => {
+      timer = setTimeout(() => resolve(stale), STALE_WAIT_MS);
+    });
+    try {
+      return await Promise.race([refresh(), waited]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

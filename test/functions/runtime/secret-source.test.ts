@@ -1,0 +1,123 @@
+/**
+ * The webhook secret source against a real (embedded, loopback) Secrets Manager, behind a fault
+ * proxy for the failures: a refresh never makes an alert wait while a value is cached.
+ */
+import { startEmbeddedSecrets, type EmbeddedSecrets } from '../../../local/embedded-secrets';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../functions/runtime/local-aws';
+import {
+  acceptedSecrets,
+  createSecretSource,
+  REFRESH_BACKOFF_MS,
+  SECRET_CACHE_MS,
+  secretsManagerReader,
+  SecretUnavailableError,
+  STALE_WAIT_MS,
+} from '../../../functions/runtime/secret-source';
+import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy';
+
+const ID = 'test/secret';
+const CURRENT = 'current-value-0123456789';
+let server: EmbeddedSecrets;
+let proxy: FaultProxy;
+
+beforeEach(async () => {
+  server = await startEmbeddedSecrets({ [ID]: JSON.stringify({ headerName: 'X-H', current: CURRENT }) });
+  proxy = await startFaultProxy(server.endpoint);
+});
+afterEach(async () => {
+  await proxy.close();
+  await server.stop();
+});
+
+/** A source reading through the fault proxy, on a clock the test moves. */
+function source(clock: { now: number }) {
+  const read = secretsManagerReader(ID, { endpoint: proxy.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  return createSecretSource(read, { now: () => clock.now });
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await work();
+  return { value, ms: performance.now() - started };
+}
+
+describe('createSecretSource', () => {
+  it('reads Secrets Manager once per cache period, not per request; a rotation takes effect when the period ends', async () => {
+    const clock = { now: 1_000_000 };
+    const secrets = source(clock);
+    for (let i = 0; i < 20; i += 1) expect(await secrets()).toEqual([CURRENT]);
+    expect(server.reads()).toBe(1);
+    clock.now += SECRET_CACHE_MS;
+    server.put(ID, JSON.stringify({ current: 'next-value-0123456789', previous: CURRENT }));
+    expect(await secrets()).toEqual(['next-value-0123456789', CURRENT]);
+    expect(server.reads()).toBe(2);
+  });
+
+  it.each(['hang', 'reset', 'error500', 'malformed'] as const)(
+    'serves the cached value when Secrets Manager fails (%s) after the cache expired: no request waits more than briefly',
+    async (fault) => {
+      const clock = { now: 1_000_000 };
+      const secrets = source(clock);
+      await secrets();
+      proxy.plan([], fault);
+      clock.now += SECRET_CACHE_MS + 1;
+      const first = await timed(secrets);
+      const second = await timed(secrets);
+      expect(first.value).toEqual([CURRENT]);
+      expect(second.value).toEqual([CURRENT]);
+      expect(first.ms).toBeLessThan(STALE_WAIT_MS + 200);
+      expect(second.ms).toBeLessThan(50);
+    },
+  );
+
+  it('backs off after a failed refresh, then picks up a rotation once Secrets Manager is healthy', async () => {
+    const clock = { now: 1_000_000 };
+    const secrets = source(clock);
+    await secrets();
+    proxy.plan([], 'error500');
+    clock.now += SECRET_CACHE_MS + 1;
+    expect(await secrets()).toEqual([CURRENT]);
+    await new Promise((resolve) => setTimeout(resolve, 3_500)); // the failing refresh ends (two attempts)
+    const asked = proxy.seen.length;
+    expect(await secrets()).toEqual([CURRENT]);
+    expect(proxy.seen.length).toBe(asked); // within the back-off: Secrets Manager is not asked again
+
+    proxy.plan([], 'pass');
+    server.put(ID, JSON.stringify({ current: 'rotated-value-0123456789', previous: CURRENT }));
+    clock.now += REFRESH_BACKOFF_MS;
+    expect(await secrets()).toEqual(['rotated-value-0123456789', CURRENT]);
+  }, 15_000);
+
+  it('fails quickly with SecretUnavailableError when no value was ever read and Secrets Manager hangs or refuses', async () => {
+    for (const fault of ['hang', 'error500'] as const) {
+      proxy.plan([], fault);
+      const { ms } = await timed(() => expect(source({ now: 0 })()).rejects.toBeInstanceOf(SecretUnavailableError));
+      expect(ms).toBeLessThan(4_000);
+    }
+  });
+
+  it('shares one read among concurrent first requests', async () => {
+    const secrets = source({ now: 0 });
+    await Promise.all(Array.from({ length: 10 }, () => secrets()));
+    expect(server.reads()).toBe(1);
+  });
+});
+
+describe('acceptedSecrets', () => {
+  it.each([
+    ['not JSON', 'nope', /not JSON/],
+    ['no current', '{"previous":"x-0123456789abcdef"}', /current/],
+    ['a short current', '{"current":"short"}', /current/],
+  ])('refuses %s, naming the problem but not the value', (_name, value, message) => {
+    expect(() => acceptedSecrets(value)).toThrow(message);
+    try {
+      acceptedSecrets(value);
+    } catch (error) {
+      expect((error as Error).message).not.toContain('0123456789abcdef');
+    }
+  });
+
+  it('ignores a previous value too short to be one', () => {
+    expect(acceptedSecrets('{"current":"current-value-0123456789","previous":"x"}')).toEqual(['current-value-0123456789']);
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * An HTTP proxy on 127.0.0.1 in front of a real local server (fauxqs, the embedded Secrets Manager)
+ * that misbehaves on demand, one request at a time: the plan's next fault applies to the next
+ * request, then `fallback` to every later one. Faults a real server cannot produce when asked.
+ */
+import { createServer, request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Fault =
+  /** Forward to the real server. */
+  | 'pass'
+  /** Accept the request and never answer (a stalled proxy, a half-open socket). */
+  | 'hang'
+  /** Cut the connection with a TCP reset. */
+  | 'reset'
+  /** Answer 500 Internal Server Error. */
+  | 'error500'
+  /** Answer 429 ThrottlingException. */
+  | 'throttle'
+  /** Answer 200 with a body that is not what the API returns. */
+  | 'malformed';
+
+export interface FaultProxy {
+  readonly endpoint: string;
+  /** Faults for the next requests, in order; afterwards `fallback` applies. */
+  plan(faults: readonly Fault[], fallback?: Fault): void;
+  /** Requests seen, by the fault they got. */
+  readonly seen: Fault[];
+  close(): Promise<void>;
+}
+
+export async function startFaultProxy(target: string): Promise<FaultProxy> {
+  const upstream = new URL(target);
+  let queue: Fault[] = [];
+  let fallback: Fault = 'pass';
+  const seen: Fault[] = [];
+  const held = new Set<ServerResponse>();
+
+  const json = (res: ServerResponse, status: number, body: object) =>
+    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(body));
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const fault = queue.shift() ?? fallback;
+    seen.push(fault);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      switch (fault) {
+        case 'hang':
+          held.add(res);
+          return;
+        case 'reset':
+          return void req.socket.resetAndDestroy();
+        case 'error500':
+          return json(res, 500, { __type: 'InternalFailure', message: 'fault proxy: internal error' });
+        case 'throttle':
+          return json(res, 429, { __type: 'ThrottlingException', message: 'fault proxy: rate exceeded' });
+        case 'malformed':
+          return res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end('{"SecretString": 42, "garbage');
+        case 'pass': {
+          const out = forward(
+            { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+            (answer) => {
+              res.writeHead(answer.statusCode ?? 502, answer.headers);
+              answer.pipe(res);
+            },
+          );
+          out.on('error', () => req.socket.destroy());
+          return void out.end(Buffer.concat(chunks));
+        }
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    plan(faults, then = 'pass') {
+      queue = [...faults];
+      fallback = then;
+    },
+    seen,
+    close: async () => {
+      for (const res of held) res.socket?.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
