@@ -17,26 +17,68 @@ import type { AlertRouteProps } from './panther-alert-forwarder';
 import { PantherAlertForwarderStack } from './panther-alert-forwarder-stack';
 
 export function buildForwarderApp(app: App): PantherAlertForwarderStack {
-  const context = (name: string): string | undefined => {
-    const value: unknown = app.node.tryGetContext(name);
-    return value === undefined || value === '' ? undefined : String(value);
-  };
-  const invalidPayloads = invalidPayloadMode(context('invalidPayloads'), 'context invalidPayloads');
-  const list = (name: string) => context(name)?.split(',').map((item) => item.trim()).filter(Boolean);
+  const context = contextReader(app);
   const stack = new PantherAlertForwarderStack(app, 'PantherAlertForwarder', {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-    alarmTopicArn: context('alarmTopicArn'),
-    noAlertHours: context('noAlertHours') === undefined ? undefined : Number(context('noAlertHours')),
+    alarmTopicArn: context.string('alarmTopicArn'),
+    noAlertHours: context.number('noAlertHours'),
     forwarder: {
-      allowedSourceIps: list('allowedSourceIps'),
-      invalidPayloads,
-      fifo: context('fifo') === 'true',
-      routes: context('routes') === undefined ? undefined : (JSON.parse(context('routes')!) as AlertRouteProps[]),
-      consumerAccountIds: list('consumerAccountIds'),
-      consumerRoleArns: list('consumerRoleArns'),
-      exampleConsumer: context('exampleConsumer') === 'true',
+      allowedSourceIps: context.list('allowedSourceIps'),
+      invalidPayloads: invalidPayloadMode(context.string('invalidPayloads'), 'context invalidPayloads'),
+      fifo: context.boolean('fifo'),
+      // Checked (names, filters, severities, types) by the construct, with the route and field named.
+      routes: context.json('routes') as AlertRouteProps[] | undefined,
+      consumerAccountIds: context.list('consumerAccountIds'),
+      consumerRoleArns: context.list('consumerRoleArns'),
+      exampleConsumer: context.boolean('exampleConsumer'),
     },
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;
+}
+
+/**
+ * CDK context, parsed strictly: `-c fifo=1` is an error, never a silent false. Values come as
+ * strings from `-c` and as JSON values from cdk.json; both are accepted.
+ */
+export function contextReader(app: App) {
+  const raw = (name: string): unknown => {
+    const value: unknown = app.node.tryGetContext(name);
+    return value === '' ? undefined : value;
+  };
+  const fail = (name: string, expected: string, value: unknown): never => {
+    throw new Error(`context ${name} must be ${expected}, got ${JSON.stringify(value)}`);
+  };
+  return {
+    string: (name: string) => {
+      const value = raw(name);
+      return value === undefined ? undefined : typeof value === 'string' ? value : fail(name, 'a string', value);
+    },
+    boolean: (name: string) => {
+      const value = raw(name);
+      if (value === undefined || typeof value === 'boolean') return value;
+      return value === 'true' ? true : value === 'false' ? false : fail(name, 'true or false', value);
+    },
+    number: (name: string) => {
+      const value = raw(name);
+      if (value === undefined || typeof value === 'number') return value;
+      return typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : fail(name, 'a number', value);
+    },
+    list: (name: string) => {
+      const value = raw(name);
+      if (value === undefined) return undefined;
+      if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
+      if (typeof value !== 'string') return fail(name, 'a comma-separated list', value);
+      return value.split(',').map((item) => item.trim()).filter(Boolean);
+    },
+    json: (name: string) => {
+      const value = raw(name);
+      if (typeof value !== 'string') return value;
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        return fail(name, 'JSON', value);
+      }
+    },
+  };
 }

@@ -4,8 +4,8 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import pantherAlertSchema from '../functions/core/panther-alert.schema.json';
-import { METRICS_NAMESPACE } from '../functions/core/metrics';
+import { METRICS_NAMESPACE, OUTCOME_METRICS, SCOPE_DIMENSION } from '../functions/core/metrics';
+import { SEVERITIES } from '../functions/core/routes';
 import type { PantherAlertForwarder } from './panther-alert-forwarder';
 
 export interface ForwarderMonitoringProps {
@@ -28,10 +28,11 @@ export interface ForwarderMonitoringProps {
   readonly noAlertHours?: number;
 }
 
-/** The severities the alert schema allows, in its order (INFO … CRITICAL). */
-const SEVERITIES = pantherAlertSchema.properties.severity.enum;
-
-/** Alarms on what must not happen silently, and one dashboard showing the flow at a glance. */
+/**
+ * Alarms on what must not happen silently, and one dashboard showing the flow at a glance. Every
+ * queue/dead-letter pair the forwarder has (routes included) is watched by construction, and every
+ * metric is this forwarder's own (its Forwarder dimension, its uniquely named API).
+ */
 export class ForwarderMonitoring extends Construct {
   /** Every alarm this construct created. */
   public readonly alarms: cloudwatch.Alarm[] = [];
@@ -40,8 +41,14 @@ export class ForwarderMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: ForwarderMonitoringProps) {
     super(scope, id);
     const { forwarder } = props;
-    const metric = (name: string, dimensionsMap?: Record<string, string>) =>
-      new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap, statistic: 'Sum', period: Duration.minutes(5) });
+    const metric = (name: string, dimensionsMap: Record<string, string> = {}) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: name,
+        dimensionsMap: { [SCOPE_DIMENSION]: forwarder.metricsScope, ...dimensionsMap },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      });
     const notEmpty = (queue: sqs.Queue) => queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
 
     const alarm = (id: string, description: string, options: Omit<cloudwatch.AlarmProps, 'alarmDescription'>) => {
@@ -60,20 +67,32 @@ export class ForwarderMonitoring extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     };
 
-    alarm('DeadLetterQueueNotEmpty', 'Alerts a consumer failed to process are waiting on the dead-letter queue', {
-      metric: notEmpty(forwarder.deadLetterQueue),
-      ...atLeastOne,
-    });
+    for (const pair of forwarder.queuePairs) {
+      const prefix = pair.id === 'Alert' ? '' : pair.id;
+      alarm(`${prefix}DeadLetterQueueNotEmpty`, `Alerts a consumer failed to process are waiting on the ${pair.id} dead-letter queue`, {
+        metric: notEmpty(pair.deadLetterQueue),
+        ...atLeastOne,
+      });
+      alarm(`${pair.id}QueueStale`, `The oldest alert on the ${pair.id} queue has waited too long: its consumers are stuck or missing`, {
+        metric: pair.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        threshold: (props.maxAlertAge ?? Duration.hours(1)).toSeconds(),
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
     alarm('QuarantineNotEmpty', 'Payloads that were not valid Panther alerts are waiting in quarantine: check the schema, then redrive', {
       metric: notEmpty(forwarder.quarantineQueue),
       ...atLeastOne,
     });
-    alarm('AlertQueueStale', 'The oldest alert on the alert queue has waited too long: consumers are stuck or missing', {
-      metric: forwarder.alertQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      threshold: (props.maxAlertAge ?? Duration.hours(1)).toSeconds(),
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    // Panther drops a delivery after 10 refused retries: every refusal is a possible lost alert.
+    alarm('DeliveriesUnauthorized', 'Requests were refused 401/403 (missing or wrong secret header): if they come from Panther, check its Custom Webhook header', {
+      metric: metric(OUTCOME_METRICS.unauthorized.name),
+      ...atLeastOne,
+    });
+    alarm('DeliveriesRefused', 'The API answered 4xx (refused, too large, throttled, IP not allowed): Panther retries 10 times, then drops the alert', {
+      metric: forwarder.api.metricClientError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      ...atLeastOne,
     });
     alarm('ReceiverErrors', 'The receiver failed requests (Lambda errors or 5xx answers): Panther is retrying', {
       metric: new cloudwatch.MathExpression({
@@ -91,7 +110,7 @@ export class ForwarderMonitoring extends Construct {
         throw new Error('noAlertHours must be a whole number of hours from 1 to 24');
       }
       alarm('NoAlertsReceived', `No Panther alert was accepted for ${props.noAlertHours} hours`, {
-        metric: metric('Accepted').with({ period: Duration.hours(1) }),
+        metric: metric(OUTCOME_METRICS.queued.name).with({ period: Duration.hours(1) }),
         threshold: 1,
         evaluationPeriods: props.noAlertHours,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -99,19 +118,19 @@ export class ForwarderMonitoring extends Construct {
       });
     }
 
-    const queues = [forwarder.alertQueue, forwarder.deadLetterQueue, forwarder.quarantineQueue];
+    const queues = [...forwarder.queuePairs.flatMap((pair) => [pair.queue, pair.deadLetterQueue]), forwarder.quarantineQueue];
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       widgets: [
         [
           new cloudwatch.GraphWidget({
             title: 'Alerts accepted, by severity',
             stacked: true,
-            left: SEVERITIES.map((severity) => metric('Accepted', { Severity: severity }).with({ label: severity })),
+            left: SEVERITIES.map((severity) => metric(OUTCOME_METRICS.queued.name, { Severity: severity }).with({ label: severity })),
             width: 12,
           }),
           new cloudwatch.GraphWidget({
             title: 'Not accepted',
-            left: [metric('Quarantined'), metric('Refused'), metric('Unauthorized'), metric('EnqueueFailures'), metric('Errors')],
+            left: (['quarantined', 'refused', 'unauthorized', 'enqueue-failed', 'error'] as const).map((outcome) => metric(OUTCOME_METRICS[outcome].name)),
             width: 12,
           }),
         ],
@@ -137,7 +156,7 @@ export class ForwarderMonitoring extends Construct {
           }),
           new cloudwatch.GraphWidget({
             title: 'Age of the oldest alert (s)',
-            left: [forwarder.alertQueue.metricApproximateAgeOfOldestMessage()],
+            left: forwarder.queuePairs.map((pair) => pair.queue.metricApproximateAgeOfOldestMessage()),
             width: 12,
           }),
         ],

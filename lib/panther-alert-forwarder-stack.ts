@@ -35,7 +35,7 @@ export class PantherAlertForwarderStack extends Stack {
       alarmTopic: props.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) : undefined,
       noAlertHours: props.noAlertHours,
     });
-    const { webhookUrl, alertQueue, deadLetterQueue, quarantineQueue, webhookSecret } = this.forwarder;
+    const { webhookUrl, alertQueue, deadLetterQueue, quarantineQueue, webhookSecret, authHeaderName } = this.forwarder;
 
     new CfnOutput(this, 'WebhookUrl', {
       description: "Paste into Panther: Configure > Alert Destinations > Custom Webhook > 'Custom Webhook URL'",
@@ -60,7 +60,7 @@ export class PantherAlertForwarderStack extends Stack {
         this.region,
         ' --secret-id ',
         webhookSecret.secretArn,
-        " --query SecretString --output text | node -e \"const s=JSON.parse(require('fs').readFileSync(0,'utf8'));console.log(s.headerName+': '+s.current)\"",
+        ` --query SecretString --output text | node -e "console.log('${authHeaderName}: '+JSON.parse(require('fs').readFileSync(0,'utf8')).current)"`,
       ]),
     });
     for (const route of this.forwarder.routes) {

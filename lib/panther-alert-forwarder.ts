@@ -1,20 +1,20 @@
-import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ROUTE_NAME } from '../functions/core/routes';
-import type { InvalidPayloadMode, PantherAlert } from '../functions/core/webhook-core';
-import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
+import type { PantherAlert } from '../functions/core/generated/panther-alert';
+import { checkRoutes } from '../functions/core/routes';
+import { FORWARDER_SETTINGS as SETTINGS, invalidPayloadMode, type InvalidPayloadMode } from '../functions/core/settings';
+import { type AlertRoute, AlertQueues, type QueuePair } from './alert-queues';
+import { ExampleConsumer } from './example-consumer';
+import { WebhookReceiver } from './webhook-receiver';
 
-const PROJECT_ROOT = join(__dirname, '..');
+export type { AlertRoute, QueuePair };
 
 export interface PantherAlertForwarderProps {
   /**
@@ -137,17 +137,6 @@ export interface AlertRouteProps {
   readonly types?: string[];
 }
 
-/** A route as created: its filter and its queues. */
-export interface AlertRoute extends AlertRouteProps {
-  /** `Route` + the name in PascalCase: the prefix of its construct ids and stack outputs. */
-  readonly id: string;
-  readonly queue: sqs.Queue;
-  readonly deadLetterQueue: sqs.Queue;
-}
-
-/** Exactly what consuming needs: receive, delete, extend visibility, read attributes, find the URL. */
-const CONSUME_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'];
-
 /** Every default in one place, so the secure choices are visible together. */
 const DEFAULTS = {
   throttlingRateLimit: 50,
@@ -171,9 +160,10 @@ const DEFAULTS = {
 
 /**
  * Panther's Custom Webhook destination → API Gateway (`POST /alerts`) → a Lambda that authenticates
- * Panther's secret header and validates the alert → an encrypted SQS queue with a dead-letter queue
- * (plus fan-out routes, a quarantine queue for what is not an alert). The Lambda answers 2xx only
- * once SQS has the alert.
+ * Panther's secret header and validates the alert → encrypted SQS queues, each with a dead-letter
+ * queue (plus fan-out routes, a quarantine queue for what is not an alert). The Lambda answers 2xx
+ * only once SQS has the alert. Composed of AlertQueues, WebhookReceiver and ExampleConsumer; every
+ * prop is checked here, at synth, so that nothing deploys that would fail at a cold start.
  */
 export class PantherAlertForwarder extends Construct {
   /** The regional REST API Panther posts to. */
@@ -181,280 +171,110 @@ export class PantherAlertForwarder extends Construct {
   /** The URL to paste into Panther's "Custom Webhook URL" field. */
   public readonly webhookUrl: string;
   /** The receiver Lambda function. */
-  public readonly receiver: NodejsFunction;
+  public readonly receiver: lambda.Function;
+  /** Every queue, and the grants on them. */
+  public readonly queues: AlertQueues;
   /** Where every accepted alert lands, body byte for byte, with routing attributes. */
   public readonly alertQueue: sqs.Queue;
   /** Where alerts go after `maxReceiveCount` failed consumer attempts. */
   public readonly deadLetterQueue: sqs.Queue;
   /** Authenticated bodies that were not Panther alerts, with the reason (quarantine mode). */
   public readonly quarantineQueue: sqs.Queue;
-  /** The shared secret, as JSON {headerName, current, previous?}; generated at deploy time. */
+  /** The shared secret, as JSON {current, previous?}; generated at deploy time, retained. */
   public readonly webhookSecret: secretsmanager.Secret;
   /** The header Panther must send the secret in. */
   public readonly authHeaderName: string;
+  /** Whether non-alerts are quarantined (202) or refused (400). */
+  public readonly invalidPayloads: InvalidPayloadMode;
   /** API Gateway's access log (JSON, no bodies, no headers). */
   public readonly accessLogs: logs.LogGroup;
   /** The fan-out routes, with their queues. */
   public readonly routes: readonly AlertRoute[];
+  /** Every queue and its dead-letter queue (alert queue first, then routes): what monitoring watches. */
+  public readonly queuePairs: readonly QueuePair[];
+  /** The value of the Forwarder dimension on this forwarder's metrics: its stack and path. */
+  public readonly metricsScope: string;
   /** The example consumer, when `exampleConsumer` is set. */
-  public readonly exampleConsumer?: NodejsFunction;
-  private readonly encryptionKey?: kms.IKey;
+  public readonly exampleConsumer?: lambda.Function;
 
   constructor(scope: Construct, id: string, props: PantherAlertForwarderProps = {}) {
     super(scope, id);
-    // An explicit `undefined` (e.g. an unset context value) means "the default", not "nothing".
-    const given = Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined));
-    const config = { ...DEFAULTS, ...given } as typeof DEFAULTS & PantherAlertForwarderProps;
-
-    const queueDefaults: sqs.QueueProps = {
-      ...(config.encryptionKey
-        ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: config.encryptionKey }
-        : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
-      enforceSSL: true,
-      maxMessageSizeBytes: SETTINGS.maxMessageBytes,
-      retentionPeriod: config.retentionPeriod,
-      removalPolicy: config.queueRemovalPolicy,
-    };
-    this.encryptionKey = config.encryptionKey;
-    // The alert queue and each route's queue: FIFO or not, each with its own dead-letter queue.
-    const queueWithDeadLetters = (id: string) => {
-      const fifo = config.fifo ? { fifo: true, contentBasedDeduplication: false } : {};
-      const deadLetterQueue = new sqs.Queue(this, `${id === 'Alert' ? '' : id}DeadLetterQueue`, { ...queueDefaults, ...fifo });
-      Validations.of(deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is a dead-letter queue; it needs none of its own.' });
-      const queue = new sqs.Queue(this, `${id}Queue`, {
-        ...queueDefaults,
-        ...fifo,
-        visibilityTimeout: config.visibilityTimeout,
-        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: config.maxReceiveCount },
-      });
-      return { queue, deadLetterQueue };
-    };
-    ({ queue: this.alertQueue, deadLetterQueue: this.deadLetterQueue } = queueWithDeadLetters('Alert'));
-    this.routes = config.routes.map((route) => {
-      if (!ROUTE_NAME.test(route.name)) throw new Error(`route name ${JSON.stringify(route.name)}: use 1-40 letters, digits and -`);
-      const id = `Route${route.name.replace(/(^|-)(.)/g, (_all: string, _dash: string, c: string) => c.toUpperCase())}`;
-      return { ...route, id, ...queueWithDeadLetters(id) };
-    });
-    this.quarantineQueue = new sqs.Queue(this, 'QuarantineQueue', queueDefaults);
-    Validations.of(this.quarantineQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue holds payloads to inspect and redrive; it needs no dead-letter queue of its own.',
-    });
-
+    const config = checkForwarderProps(props);
     this.authHeaderName = config.authHeaderName;
-    this.webhookSecret = new secretsmanager.Secret(this, 'WebhookSecret', {
-      description: `Shared secret Panther sends in the ${config.authHeaderName} header`,
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({ headerName: config.authHeaderName }),
-        generateStringKey: 'current',
-        excludePunctuation: true,
-        passwordLength: 48,
-      },
-    });
-    Validations.of(this.webhookSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason: 'Panther cannot fetch a rotated value: rotation is a documented manual procedure with an overlap window (current + previous).',
-    });
+    this.invalidPayloads = config.invalidPayloads;
+    this.metricsScope = `${Stack.of(this).stackName}/${this.node.path}`;
 
-    const { role, logGroup } = functionRole(this, 'Receiver', config.logRetention);
-    this.receiver = new NodejsFunction(this, 'Receiver', {
-      ...functionDefaults('receiver.ts', role, logGroup),
-      description: 'Validates Panther alerts and puts them on the alert queue',
-      memorySize: config.memorySize,
-      timeout: Duration.seconds(SETTINGS.receiverTimeoutSeconds),
-      reservedConcurrentExecutions: config.reservedConcurrency,
-      environment: {
-        QUEUE_URL: this.alertQueue.queueUrl,
-        QUARANTINE_QUEUE_URL: this.quarantineQueue.queueUrl,
-        INVALID_PAYLOADS: config.invalidPayloads,
-        AUTH_HEADER_NAME: config.authHeaderName,
-        SECRET_ID: this.webhookSecret.secretArn,
-        ...(this.routes.length
-          ? {
-              ROUTES: Stack.of(this).toJsonString(
-                this.routes.map(({ name, severities, types, queue }) => ({ name, queueUrl: queue.queueUrl, severities, types })),
-              ),
-            }
-          : {}),
-      },
+    this.queues = new AlertQueues(this, 'Queues', {
+      fifo: config.fifo,
+      routes: config.routes,
+      retentionPeriod: config.retentionPeriod,
+      visibilityTimeout: config.visibilityTimeout,
+      maxReceiveCount: config.maxReceiveCount,
+      encryptionKey: config.encryptionKey,
+      removalPolicy: config.queueRemovalPolicy,
     });
-    // Exactly SendMessage on these queues: not the GetQueueUrl/GetQueueAttributes grantSendMessages adds.
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['sqs:SendMessage'],
-        resources: [this.alertQueue.queueArn, ...this.routes.map((route) => route.queue.queueArn), this.quarantineQueue.queueArn],
-      }),
-    );
-    config.encryptionKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
-    this.webhookSecret.grantRead(role);
+    ({ queue: this.alertQueue, deadLetterQueue: this.deadLetterQueue } = this.queues.alerts);
+    this.quarantineQueue = this.queues.quarantineQueue;
+    this.routes = this.queues.routes;
+    this.queuePairs = this.queues.pairs;
 
-    this.accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: config.logRetention });
-    this.api = new apigateway.RestApi(this, 'Api', {
-      description: 'Receives alerts from Panther',
-      endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
-      // Every body reaches the Lambda base64-encoded, so it sees (and forwards) the exact bytes sent.
-      binaryMediaTypes: ['*/*'],
-      // Access logging needs API Gateway's account-level CloudWatch role; the role is kept on delete.
-      cloudWatchRole: true,
-      policy: sourceIpPolicy(config.allowedSourceIps),
-      deployOptions: {
-        stageName: config.stageName,
-        throttlingRateLimit: config.throttlingRateLimit,
-        throttlingBurstLimit: config.throttlingBurstLimit,
-        accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogs),
-        // Who, what, outcome and timing; never the body or a header (the secret travels in one).
-        accessLogFormat: apigateway.AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            requestTime: '$context.requestTimeEpoch',
-            sourceIp: '$context.identity.sourceIp',
-            userAgent: '$context.identity.userAgent',
-            method: '$context.httpMethod',
-            path: '$context.resourcePath',
-            status: '$context.status',
-            responseLength: '$context.responseLength',
-            latencyMs: '$context.responseLatency',
-            integrationLatencyMs: '$context.integrationLatency',
-            error: '$context.error.message',
-          }),
-        ),
-        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
-        dataTraceEnabled: false,
-        metricsEnabled: true,
-      },
-    });
-    this.api.root
-      .addResource(SETTINGS.route.slice(1))
-      .addMethod('POST', new apigateway.LambdaIntegration(this.receiver, { proxy: true }));
-    this.webhookUrl = this.api.urlForPath(SETTINGS.route);
-    acknowledgeApiFindings(this.api);
+    const receiver = new WebhookReceiver(this, 'Webhook', { ...config, queues: this.queues, metricsScope: this.metricsScope });
+    this.api = receiver.api;
+    this.webhookUrl = receiver.webhookUrl;
+    this.receiver = receiver.function;
+    this.webhookSecret = receiver.secret;
+    this.accessLogs = receiver.accessLogs;
 
-    this.grantConsumersInOtherAccounts([
-      ...config.consumerAccountIds.map((id) => new iam.AccountPrincipal(id)),
+    this.queues.grantConsumersElsewhere([
+      ...config.consumerAccountIds.map((account) => new iam.AccountPrincipal(account)),
       ...config.consumerRoleArns.map((arn) => new iam.ArnPrincipal(arn)),
     ]);
     if (config.exampleConsumer) {
-      const consumer = functionRole(this, 'ExampleConsumer', config.logRetention);
-      this.exampleConsumer = new NodejsFunction(this, 'ExampleConsumer', {
-        ...functionDefaults('example-consumer.ts', consumer.role, consumer.logGroup),
-        description: 'Example subscriber: logs each Panther alert from the alert queue',
-        timeout: Duration.seconds(SETTINGS.visibilityTimeoutSeconds / 2),
-      });
-      this.exampleConsumer.addEventSource(new SqsEventSource(this.alertQueue, { batchSize: 10, reportBatchItemFailures: true }));
+      this.exampleConsumer = new ExampleConsumer(this, 'Example', {
+        queue: this.alertQueue,
+        visibilityTimeout: config.visibilityTimeout,
+        logRetention: config.logRetention,
+      }).function;
     }
   }
 
   /** The queues a subscriber may read: the alert queue and every route's queue. */
   public get consumableQueues(): sqs.Queue[] {
-    return [this.alertQueue, ...this.routes.map((route) => route.queue)];
+    return this.queues.consumableQueues;
   }
 
   /** Lets a role or function in this account consume the alert and route queues (and decrypt them). */
   public grantConsumeMessages(grantee: iam.IGrantable): void {
-    for (const queue of this.consumableQueues) {
-      iam.Grant.addToPrincipal({ grantee, actions: CONSUME_ACTIONS, resourceArns: [queue.queueArn] });
-    }
-    this.encryptionKey?.grant(grantee, 'kms:Decrypt');
-  }
-
-  /** Queue policy statements (and key policy, for a key of this stack) for principals elsewhere. */
-  private grantConsumersInOtherAccounts(principals: iam.IPrincipal[]): void {
-    if (principals.length === 0) return;
-    for (const queue of this.consumableQueues) {
-      queue.addToResourcePolicy(new iam.PolicyStatement({ principals, actions: CONSUME_ACTIONS, resources: [queue.queueArn] }));
-    }
-    this.encryptionKey?.addToResourcePolicy(new iam.PolicyStatement({ principals, actions: ['kms:Decrypt'], resources: ['*'] }));
+    this.queues.grantConsumeMessages(grantee);
   }
 }
+
+type CheckedProps = Omit<typeof DEFAULTS & PantherAlertForwarderProps, 'routes'> & { readonly routes: ReturnType<typeof checkRoutes> };
 
 /**
- * A function's own role: its logs go to its own log group only, instead of the managed
- * AWSLambdaBasicExecutionRole (cdk-nag IAM4).
+ * The props with their defaults, checked: a value that could only fail at deploy time or at every
+ * cold start fails the synth instead, with a message naming the prop.
  */
-function functionRole(scope: Construct, id: string, retention: logs.RetentionDays): { role: iam.Role; logGroup: logs.LogGroup } {
-  const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention });
-  const role = new iam.Role(scope, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-  role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.logGroupArn}:*`] }));
-  Validations.of(role).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::<${Stack.of(scope).getLogicalId(logGroup.node.defaultChild as logs.CfnLogGroup)}.Arn>:*]`,
-    reason: 'Lambda names its log streams at run time; the grant is limited to the function’s own log group.',
-  });
-  return { role, logGroup };
-}
-
-/** What every function of the project shares: Node.js 24 on arm64, bundled locally by esbuild. */
-function functionDefaults(entry: string, role: iam.IRole, logGroup: logs.ILogGroup): NodejsFunctionProps {
-  return {
-    entry: join(PROJECT_ROOT, 'functions', entry),
-    handler: 'handler',
-    projectRoot: PROJECT_ROOT,
-    depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-    runtime: lambda.Runtime.NODEJS_24_X,
-    architecture: lambda.Architecture.ARM_64,
-    role,
-    logGroup,
-    bundling: {
-      format: OutputFormat.CJS,
-      minify: true,
-      sourceMap: false,
-      // Bundle the SDK too: a pinned, tree-shaken copy loads faster than the runtime's.
-      externalModules: [],
-      mainFields: ['module', 'main'],
-      // The schema is compiled into a standalone validator here, never at cold start.
-      commandHooks: {
-        beforeBundling: () => ['npx tsx scripts/generate-alert-code.ts'],
-        beforeInstall: () => [],
-        afterBundling: () => [],
-      },
-    },
+export function checkForwarderProps(props: PantherAlertForwarderProps): CheckedProps {
+  // An explicit `undefined` (e.g. an unset context value) means "the default", not "nothing".
+  const given = Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined));
+  const config = { ...DEFAULTS, ...given } as typeof DEFAULTS & PantherAlertForwarderProps;
+  const fail = (prop: string, why: string): never => {
+    throw new Error(`PantherAlertForwarder: ${prop} ${why}`);
   };
-}
-
-/** A resource policy that lets only these addresses invoke the API, or none for no restriction. */
-function sourceIpPolicy(allowed: readonly string[]): iam.PolicyDocument | undefined {
-  if (allowed.length === 0) return undefined;
-  return new iam.PolicyDocument({
-    statements: [
-      new iam.PolicyStatement({
-        principals: [new iam.AnyPrincipal()],
-        actions: ['execute-api:Invoke'],
-        resources: ['execute-api:/*'],
-      }),
-      new iam.PolicyStatement({
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['execute-api:Invoke'],
-        resources: ['execute-api:/*'],
-        conditions: { NotIpAddress: { 'aws:SourceIp': [...allowed] } },
-      }),
-    ],
-  });
-}
-
-/** cdk-nag findings on the API that are answered by design, each with its reason. */
-function acknowledgeApiFindings(api: apigateway.RestApi): void {
-  const method = api.methods[0]!;
-  Validations.of(api).acknowledge({
-    id: 'AwsSolutions-APIG2',
-    reason:
-      'The receiver validates every body against the Panther alert JSON Schema (API Gateway models cannot express its rules) and quarantines what fails instead of refusing it.',
-  });
-  const reasons: Record<string, string> = {
-    'AwsSolutions-APIG4':
-      'Panther can only send static custom headers: the receiver checks a shared secret from Secrets Manager in constant time on every request (401/403).',
-    'AwsSolutions-COG4':
-      'Panther cannot obtain Cognito tokens; requests are authenticated by the shared-secret header, optionally also by source IP.',
+  const wholeInRange = (prop: string, value: number | undefined, min: number, max: number) => {
+    if (value !== undefined && !Token.isUnresolved(value) && (!Number.isInteger(value) || value < min || value > max)) {
+      fail(prop, `must be a whole number from ${min} to ${max}, got ${value}`);
+    }
   };
-  for (const [id, reason] of Object.entries(reasons)) Validations.of(method).acknowledge({ id, reason });
-  Validations.of(api.deploymentStage).acknowledge({
-    id: 'AwsSolutions-APIG3',
-    reason: 'WAF is optional here: shared-secret authentication, stage throttling and an optional source-IP allowlist cover the only caller, Panther.',
-  });
-  const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');
-  if (cloudWatchRole) {
-    Validations.of(cloudWatchRole).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-      reason: 'API Gateway’s account-level logging role; AWS documents this managed policy for it.',
-    });
-  }
+  wholeInRange('throttlingRateLimit', config.throttlingRateLimit, 1, 10_000);
+  wholeInRange('throttlingBurstLimit', config.throttlingBurstLimit, 1, 5_000);
+  wholeInRange('maxReceiveCount', config.maxReceiveCount, 1, 1_000);
+  wholeInRange('memorySize', config.memorySize, 128, 10_240);
+  wholeInRange('reservedConcurrency', config.reservedConcurrency, 1, 10_000);
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(config.stageName)) fail('stageName', `must be 1-128 letters, digits, _ or -, got ${JSON.stringify(config.stageName)}`);
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(config.authHeaderName)) fail('authHeaderName', `must be an HTTP header name, got ${JSON.stringify(config.authHeaderName)}`);
+  invalidPayloadMode(config.invalidPayloads, 'PantherAlertForwarder: invalidPayloads');
+  const routes = checkRoutes(config.routes, 'PantherAlertForwarder: routes');
+  return { ...config, routes };
 }

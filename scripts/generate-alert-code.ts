@@ -14,7 +14,7 @@ import { alertAjv, alertSchema, CORE_DIR } from './alert-ajv';
 
 const outDir = join(CORE_DIR, 'generated');
 
-async function main(): Promise<void> {
+export async function generateAlertCode(): Promise<void> {
   const schema = alertSchema();
   const ajv = alertAjv({ source: true, esm: false, lines: false, formats: _`require("../aws-date-time").formats` });
   const validate = ajv.compile(schema);
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().catch((error: unknown) => {
+  generateAlertCode().catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });

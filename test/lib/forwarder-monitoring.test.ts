@@ -44,6 +44,56 @@ describe('ForwarderMonitoring', () => {
     });
   });
 
+  it('alarms on every refused delivery: 401/403 from the receiver, and any 4xx of the API (Panther gives up after 10)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Unauthorized',
+      Namespace: 'PantherAlertForwarder',
+      Dimensions: [{ Name: 'Forwarder', Value: 'Test/Test/Forwarder' }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: '4XXError',
+      Namespace: 'AWS/ApiGateway',
+      Dimensions: [{ Name: 'ApiName', Value: forwarder.api.restApiName }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('scopes every metric to this forwarder: two forwarders in one account share no alarm or API name', () => {
+    const names = ['One', 'Two'].map((name) => {
+      const other = new Stack(new App(), name);
+      const f = new PantherAlertForwarder(other, 'Forwarder');
+      new ForwarderMonitoring(other, 'Monitoring', { forwarder: f });
+      const alarms = Object.values(Template.fromStack(other).findResources('AWS::CloudWatch::Alarm'));
+      const unauthorized = alarms.find((a) => a.Properties.MetricName === 'Unauthorized')!;
+      return { api: other.resolve(f.api.restApiName) as string, scope: unauthorized.Properties.Dimensions[0].Value as string };
+    });
+    expect(names[0]!.api).not.toBe(names[1]!.api);
+    expect(names.map((n) => n.scope)).toEqual(['One/One/Forwarder', 'Two/Two/Forwarder']);
+  });
+
+  it('watches every route pair by construction: the age of each route queue and each route dead-letter queue', () => {
+    const routed = new Stack(new App(), 'Routed');
+    const f = new PantherAlertForwarder(routed, 'Forwarder', { routes: [{ name: 'paging', severities: ['HIGH'] }, { name: 'cspm', types: ['POLICY'] }] });
+    new ForwarderMonitoring(routed, 'Monitoring', { forwarder: f });
+    const t = Template.fromStack(routed);
+    for (const route of f.routes) {
+      const name = (queue: typeof route.queue) => ({ 'Fn::GetAtt': [routed.getLogicalId(queue.node.defaultChild as never), 'QueueName'] });
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [{ Name: 'QueueName', Value: name(route.queue) }],
+      });
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: name(route.deadLetterQueue) }],
+        Threshold: 1,
+      });
+    }
+    expect(f.routes).toHaveLength(2);
+  });
+
   it('alarms when no alert was accepted for N hours, missing data counting as silence', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Accepted',
@@ -56,7 +106,8 @@ describe('ForwarderMonitoring', () => {
   });
 
   it('notifies the topic on alarm and on recovery, from every alarm', () => {
-    expect(monitoring.alarms).toHaveLength(5);
+    // Dead letters, stale queue, quarantine, unauthorized, refused, receiver errors, no alerts.
+    expect(monitoring.alarms).toHaveLength(7);
     for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
       expect(alarm.Properties.AlarmActions).toEqual([ref('AWS::SNS::Topic', 'Topic')]);
       expect(alarm.Properties.OKActions).toEqual([ref('AWS::SNS::Topic', 'Topic')]);
@@ -68,7 +119,7 @@ describe('ForwarderMonitoring', () => {
     for (const title of ['Alerts accepted, by severity', 'Not accepted', 'Messages waiting', 'Alarms']) expect(body).toContain(title);
     // One series per severity the schema allows.
     for (const severity of ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']) {
-      expect(body).toContain(`\\"PantherAlertForwarder\\",\\"Accepted\\",\\"Severity\\",\\"${severity}\\"`);
+      expect(body).toContain(`\\"PantherAlertForwarder\\",\\"Accepted\\",\\"Forwarder\\",\\"Test/Test/Forwarder\\",\\"Severity\\",\\"${severity}\\"`);
     }
   });
 

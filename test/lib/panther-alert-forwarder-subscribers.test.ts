@@ -21,7 +21,9 @@ const localConsumer = new iam.Role(stack, 'LocalConsumer', { assumedBy: new iam.
 forwarder.grantConsumeMessages(localConsumer);
 const template = Template.fromStack(stack);
 
-const logicalId = (type: string, fragment: string) => Object.keys(template.findResources(type)).find((id) => id.startsWith(`Forwarder${fragment}`))!;
+// Queues live in the forwarder's Queues construct: ForwarderQueues<fragment><hash>.
+const logicalId = (type: string, fragment: string) =>
+  Object.keys(template.findResources(type)).find((id) => new RegExp(`^ForwarderQueues${fragment}[0-9A-F]{8}$`).test(id))!;
 const arnOf = (fragment: string) => ({ 'Fn::GetAtt': [logicalId('AWS::SQS::Queue', fragment), 'Arn'] });
 const consumable = ['AlertQueue', 'RoutePagingQueue', 'RoutePoliciesQueue'];
 
@@ -98,7 +100,7 @@ describe('routes', () => {
   });
 
   it('refuses a route name it cannot turn into a queue', () => {
-    expect(() => new PantherAlertForwarder(new Stack(new App(), 'S'), 'F', { routes: [{ name: 'no spaces' }] })).toThrow(/route name/);
+    expect(() => new PantherAlertForwarder(new Stack(new App(), 'S'), 'F', { routes: [{ name: 'no spaces' }] })).toThrow(/routes: route 0 name "no spaces"/);
   });
 });
 
@@ -120,6 +122,7 @@ describe('example consumer', () => {
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
-    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 15 });
+    // A sixth of the queue's visibility timeout (30 s by default), as AWS recommends for SQS sources.
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 5 });
   });
 });

@@ -139,14 +139,19 @@ describe('PantherAlertForwarder defaults', () => {
 
   it('generates the webhook secret at deploy time, never in the template', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      GenerateSecretString: {
-        SecretStringTemplate: JSON.stringify({ headerName: 'X-Panther-Webhook-Secret' }),
-        GenerateStringKey: 'current',
-        ExcludePunctuation: true,
-        PasswordLength: 48,
-      },
+      GenerateSecretString: { SecretStringTemplate: '{}', GenerateStringKey: 'current', ExcludePunctuation: true, PasswordLength: 48 },
     });
     expect(JSON.stringify(template.toJSON())).not.toMatch(/"SecretString"/);
+  });
+
+  it('keeps the secret on replacement and deletion, and no prop change regenerates it (Panther would be locked out)', () => {
+    template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    const generated = (props: ConstructorParameters<typeof PantherAlertForwarder>[2]) => {
+      const other = new Stack(new App(), 'Other');
+      new PantherAlertForwarder(other, 'Forwarder', props);
+      return Object.values(Template.fromStack(other).findResources('AWS::SecretsManager::Secret')).map((r) => r.Properties);
+    };
+    expect(generated({ authHeaderName: 'X-Other-Header', invalidPayloads: 'reject', fifo: true })).toEqual(generated({}));
   });
 
   it('configures the receiver: queues, quarantine mode, header name and secret', () => {

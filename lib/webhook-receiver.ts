@@ -1,0 +1,166 @@
+import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { FORWARDER_SETTINGS as SETTINGS, type InvalidPayloadMode } from '../functions/core/settings';
+import type { AlertQueues } from './alert-queues';
+import { FUNCTION_RUNTIME, functionCode } from './function-code';
+import { functionRole } from './function-role';
+
+export interface WebhookReceiverProps {
+  /** Where accepted alerts (and quarantined bodies) go. */
+  readonly queues: AlertQueues;
+  readonly authHeaderName: string;
+  readonly invalidPayloads: InvalidPayloadMode;
+  readonly memorySize: number;
+  readonly logRetention: logs.RetentionDays;
+  readonly reservedConcurrency?: number;
+  readonly stageName: string;
+  readonly throttlingRateLimit: number;
+  readonly throttlingBurstLimit: number;
+  readonly allowedSourceIps: readonly string[];
+  /** The value of the receiver's Forwarder metric dimension. */
+  readonly metricsScope: string;
+}
+
+/**
+ * The way in: the shared secret, the receiver function and its least-privilege role, and the REST
+ * API Panther posts to (access logs without bodies or headers, throttling, optional IP allowlist).
+ */
+export class WebhookReceiver extends Construct {
+  public readonly api: apigateway.RestApi;
+  public readonly webhookUrl: string;
+  public readonly function: lambda.Function;
+  /** JSON {current, previous?}; generated once, at creation, and kept on replacement and deletion. */
+  public readonly secret: secretsmanager.Secret;
+  public readonly accessLogs: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: WebhookReceiverProps) {
+    super(scope, id);
+    // Nothing in the generation settings depends on a prop, so no update ever generates a new value;
+    // and the secret is retained, so neither a replacement nor a deletion locks Panther out.
+    this.secret = new secretsmanager.Secret(this, 'WebhookSecret', {
+      description: 'Shared secret Panther sends in its Custom Webhook header ("current"; "previous" during a rotation)',
+      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'current', excludePunctuation: true, passwordLength: 48 },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Panther cannot fetch a rotated value: rotation is a documented manual procedure with an overlap window (current + previous).',
+    });
+
+    const { queues } = props;
+    const { role, logGroup } = functionRole(this, 'Receiver', props.logRetention);
+    this.function = new lambda.Function(this, 'Receiver', {
+      ...FUNCTION_RUNTIME,
+      code: functionCode('receiver'),
+      role,
+      logGroup,
+      description: 'Validates Panther alerts and puts them on the alert queue',
+      memorySize: props.memorySize,
+      timeout: Duration.seconds(SETTINGS.receiverTimeoutSeconds),
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      environment: {
+        QUEUE_URL: queues.alerts.queue.queueUrl,
+        QUARANTINE_QUEUE_URL: queues.quarantineQueue.queueUrl,
+        INVALID_PAYLOADS: props.invalidPayloads,
+        AUTH_HEADER_NAME: props.authHeaderName,
+        SECRET_ID: this.secret.secretArn,
+        METRICS_SCOPE: props.metricsScope,
+        ...(queues.routes.length
+          ? {
+              ROUTES: Stack.of(this).toJsonString(
+                queues.routes.map(({ name, severities, types, queue }) => ({ name, queueUrl: queue.queueUrl, severities, types })),
+              ),
+            }
+          : {}),
+      },
+    });
+    queues.grantSend(role);
+    this.secret.grantRead(role);
+
+    this.accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: props.logRetention });
+    this.api = new apigateway.RestApi(this, 'Api', {
+      // Unique in the account and region: API Gateway's metrics (and so the alarms) are keyed by this name.
+      restApiName: Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
+      description: 'Receives alerts from Panther',
+      endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
+      // Every body reaches the Lambda base64-encoded, so it sees (and forwards) the exact bytes sent.
+      binaryMediaTypes: ['*/*'],
+      // Access logging needs API Gateway's account-level CloudWatch role; the role is kept on delete.
+      cloudWatchRole: true,
+      policy: sourceIpPolicy(props.allowedSourceIps),
+      deployOptions: {
+        stageName: props.stageName,
+        throttlingRateLimit: props.throttlingRateLimit,
+        throttlingBurstLimit: props.throttlingBurstLimit,
+        accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogs),
+        // Who, what, outcome and timing; never the body or a header (the secret travels in one).
+        accessLogFormat: apigateway.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTimeEpoch',
+            sourceIp: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            method: '$context.httpMethod',
+            path: '$context.resourcePath',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            error: '$context.error.message',
+          }),
+        ),
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+      },
+    });
+    this.api.root.addResource(SETTINGS.route.slice(1)).addMethod('POST', new apigateway.LambdaIntegration(this.function, { proxy: true }));
+    this.webhookUrl = this.api.urlForPath(SETTINGS.route);
+    acknowledgeApiFindings(this.api);
+  }
+}
+
+/** A resource policy that lets only these addresses invoke the API, or none for no restriction. */
+function sourceIpPolicy(allowed: readonly string[]): iam.PolicyDocument | undefined {
+  if (allowed.length === 0) return undefined;
+  const invoke = { principals: [new iam.AnyPrincipal()], actions: ['execute-api:Invoke'], resources: ['execute-api:/*'] };
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement(invoke),
+      new iam.PolicyStatement({ ...invoke, effect: iam.Effect.DENY, conditions: { NotIpAddress: { 'aws:SourceIp': [...allowed] } } }),
+    ],
+  });
+}
+
+/** cdk-nag findings on the API that are answered by design, each with its reason. */
+function acknowledgeApiFindings(api: apigateway.RestApi): void {
+  const method = api.methods[0]!;
+  Validations.of(api).acknowledge({
+    id: 'AwsSolutions-APIG2',
+    reason:
+      'The receiver validates every body against the Panther alert JSON Schema (API Gateway models cannot express its rules) and quarantines what fails instead of refusing it.',
+  });
+  const reasons: Record<string, string> = {
+    'AwsSolutions-APIG4':
+      'Panther can only send static custom headers: the receiver checks a shared secret from Secrets Manager in constant time on every request (401/403).',
+    'AwsSolutions-COG4':
+      'Panther cannot obtain Cognito tokens; requests are authenticated by the shared-secret header, optionally also by source IP.',
+  };
+  for (const [id, reason] of Object.entries(reasons)) Validations.of(method).acknowledge({ id, reason });
+  Validations.of(api.deploymentStage).acknowledge({
+    id: 'AwsSolutions-APIG3',
+    reason: 'WAF is optional here: shared-secret authentication, stage throttling and an optional source-IP allowlist cover the only caller, Panther.',
+  });
+  const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');
+  if (cloudWatchRole) {
+    Validations.of(cloudWatchRole).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason: 'API Gateway’s account-level logging role; AWS documents this managed policy for it.',
+    });
+  }
+}

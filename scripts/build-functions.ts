@@ -1,0 +1,38 @@
+/**
+ * Build step: the Lambda bundles (dist/lambda/<name>/index.js), one self-contained CommonJS file
+ * per function with the SDK, middy and the standalone validator inside. Runs after the schema
+ * code generation on `npm run build`, before every test run and before every `cdk synth` here.
+ */
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { generateAlertCode } from './generate-alert-code';
+
+const ROOT = join(__dirname, '..');
+export const BUNDLE_DIR = join(ROOT, 'dist', 'lambda');
+
+export async function buildFunctions(): Promise<void> {
+  await generateAlertCode();
+  await Promise.all(
+    ['receiver', 'example-consumer'].map((name) =>
+      build({
+        entryPoints: [join(ROOT, 'functions', `${name}.ts`)],
+        outfile: join(BUNDLE_DIR, name, 'index.js'),
+        bundle: true,
+        platform: 'node',
+        target: 'node24',
+        format: 'cjs',
+        minify: true,
+        // Prefer the SDK's ES modules: they tree-shake (a smaller, faster-loading bundle).
+        mainFields: ['module', 'main'],
+        logLevel: 'warning',
+      }),
+    ),
+  );
+}
+
+if (require.main === module) {
+  buildFunctions().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
