@@ -17,7 +17,12 @@ export async function startFakeAws(): Promise<{ endpoint: string; server: Server
       const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { MessageBody?: string };
       const answer = target.startsWith('secretsmanager.')
         ? { SecretString: JSON.stringify({ current: BENCH_SECRET }), Name: 'bench' }
-        : { MessageId: randomUUID(), MD5OfMessageBody: createHash('md5').update(input.MessageBody ?? '', 'utf8').digest('hex') };
+        : {
+            MessageId: randomUUID(),
+            MD5OfMessageBody: createHash('md5')
+              .update(input.MessageBody ?? '', 'utf8')
+              .digest('hex'),
+          };
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(answer));
     });
   });

@@ -78,11 +78,15 @@ interface Variant {
 /** One measurement in a fresh process; asynchronous, since the fake SQS answers from this one. */
 async function measure(variant: Variant, env: NodeJS.ProcessEnv, args: string[]): Promise<Record<string, number>> {
   const out = join(WORK, `result-${process.pid}.json`);
-  const child = spawn(process.execPath, [...(variant.nodeOptions ? [variant.nodeOptions] : []), join(__dirname, 'measure.cjs'), out, ...args], {
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    timeout: 120_000,
-  });
+  const child = spawn(
+    process.execPath,
+    [...(variant.nodeOptions ? [variant.nodeOptions] : []), join(__dirname, 'measure.cjs'), out, ...args],
+    {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      timeout: 120_000,
+    },
+  );
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`${variant.name}: measure ${args[0]} failed (${code})`);
   return JSON.parse(readFileSync(out, 'utf8'));
@@ -261,7 +265,12 @@ function printTable(results: BenchResults, ratios: Record<string, number>, targe
   const ms = (n: number | undefined) => (n === undefined ? '–' : `${n.toFixed(n < 1 ? 3 : 1)} ms`);
   const rows = [
     ['', 'receiver', 'floor', 'naive peer', 'receiver + map'],
-    ['bundle (raw / gzip)', ...[results.receiver, results.floor, results.naive, results.receiverWithSourceMap].map((s) => `${kb(s.size.raw)} / ${kb(s.size.gzip)}`)],
+    [
+      'bundle (raw / gzip)',
+      ...[results.receiver, results.floor, results.naive, results.receiverWithSourceMap].map(
+        (s) => `${kb(s.size.raw)} / ${kb(s.size.gzip)}`,
+      ),
+    ],
     ['cold import (median)', ...[results.receiver, results.floor, results.naive, results.receiverWithSourceMap].map((s) => ms(s.importMs))],
     ['first request', ...[results.receiver, results.floor, results.naive, results.receiverWithSourceMap].map((s) => ms(s.firstRequestMs))],
     ['warm request, 2.3 KB', ...[results.receiver, results.floor, results.naive].map((s) => ms(s.warm2kMs)), '–'],
@@ -274,7 +283,9 @@ function printTable(results: BenchResults, ratios: Record<string, number>, targe
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows.slice(1)) console.log(line(r));
   console.log('');
-  console.log(`Local end to end: ${results.throughput.webhook.toFixed(0)} alerts/s through npm start vs ${results.throughput.direct.toFixed(0)} SendMessage/s direct`);
+  console.log(
+    `Local end to end: ${results.throughput.webhook.toFixed(0)} alerts/s through npm start vs ${results.throughput.direct.toFixed(0)} SendMessage/s direct`,
+  );
   console.log('');
   const names: Record<string, string> = {
     coldVsFloor: 'cold import vs floor',
@@ -286,7 +297,9 @@ function printTable(results: BenchResults, ratios: Record<string, number>, targe
   for (const [key, value] of Object.entries(ratios)) {
     const target = targets[key]!;
     const met = key === 'localVsDirect' ? value >= target : value <= target;
-    console.log(`${names[key]!.padEnd(32)} ${value.toFixed(2)}×  (target ${key === 'localVsDirect' ? '≥' : '≤'} ${target}×)  ${met ? 'met' : 'NOT met'}`);
+    console.log(
+      `${names[key]!.padEnd(32)} ${value.toFixed(2)}×  (target ${key === 'localVsDirect' ? '≥' : '≤'} ${target}×)  ${met ? 'met' : 'NOT met'}`,
+    );
   }
 }
 

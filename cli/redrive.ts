@@ -60,7 +60,8 @@ async function moveTask(sqs: SQSClient, options: RedriveOptions): Promise<Redriv
     const task = Results[0];
     options.progress?.(`move task ${task?.Status ?? 'unknown'}: ${task?.ApproximateNumberOfMessagesMoved ?? 0} moved`);
     if (task?.Status === 'COMPLETED') return { moved: task.ApproximateNumberOfMessagesMoved ?? 0, kept: 0, method: 'move-task' };
-    if (task?.Status === 'FAILED' || task?.Status === 'CANCELLED') throw new Error(`the message move task ended ${task.Status}: ${task.FailureReason ?? ''}`);
+    if (task?.Status === 'FAILED' || task?.Status === 'CANCELLED')
+      throw new Error(`the message move task ended ${task.Status}: ${task.FailureReason ?? ''}`);
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 5_000));
   }
   throw new Error('the message move task did not finish within an hour; check ListMessageMoveTasks');

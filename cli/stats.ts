@@ -30,7 +30,10 @@ export async function queueStats(sqs: SQSClient, queueUrls: readonly string[], p
 }
 
 export function statsTable(stats: readonly QueueStats[]): string {
-  const rows = [['queue', 'visible', 'in flight', 'delayed'], ...stats.map((s) => [s.queueUrl.split('/').pop()!, String(s.visible), String(s.inFlight), String(s.delayed)])];
+  const rows = [
+    ['queue', 'visible', 'in flight', 'delayed'],
+    ...stats.map((s) => [s.queueUrl.split('/').pop()!, String(s.visible), String(s.inFlight), String(s.delayed)]),
+  ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
 }

@@ -1,5 +1,5 @@
 /** `tail`: long-polls the alert queue and prints what arrives, deleting only when asked. */
-import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, type SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { localModeClient, sqsClientFor } from './sqs-client';
 
 export interface TailOptions {
@@ -45,9 +45,7 @@ function jsonLine(message: Message): string {
   } catch {
     // Print the raw body as a string.
   }
-  const attributes = Object.fromEntries(
-    Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue]),
-  );
+  const attributes = Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue]));
   return JSON.stringify({ messageId: message.MessageId, attributes, alert });
 }
 

@@ -35,7 +35,13 @@ export interface AlertQueuesProps {
 }
 
 /** Exactly what consuming needs: receive, delete, extend visibility, read attributes, find the URL. */
-const CONSUME_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'];
+const CONSUME_ACTIONS = [
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:GetQueueAttributes',
+  'sqs:GetQueueUrl',
+];
 
 /**
  * Every queue of a forwarder: the alert queue and each route's queue, each paired with its own
@@ -68,7 +74,10 @@ export class AlertQueues extends Construct {
     const fifo = props.fifo ? { fifo: true, contentBasedDeduplication: false } : {};
     const pair = (pairId: string): QueuePair => {
       const deadLetterQueue = new sqs.Queue(this, `${pairId === 'Alert' ? '' : pairId}DeadLetterQueue`, { ...common, ...fifo });
-      Validations.of(deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is a dead-letter queue; it needs none of its own.' });
+      Validations.of(deadLetterQueue).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is a dead-letter queue; it needs none of its own.',
+      });
       const queue = new sqs.Queue(this, `${pairId}Queue`, {
         ...common,
         ...fifo,
@@ -114,8 +123,12 @@ export class AlertQueues extends Construct {
   public grantConsumersElsewhere(principals: readonly iam.IPrincipal[]): void {
     if (principals.length === 0) return;
     for (const queue of this.consumableQueues) {
-      queue.addToResourcePolicy(new iam.PolicyStatement({ principals: [...principals], actions: CONSUME_ACTIONS, resources: [queue.queueArn] }));
+      queue.addToResourcePolicy(
+        new iam.PolicyStatement({ principals: [...principals], actions: CONSUME_ACTIONS, resources: [queue.queueArn] }),
+      );
     }
-    this.encryptionKey?.addToResourcePolicy(new iam.PolicyStatement({ principals: [...principals], actions: ['kms:Decrypt'], resources: ['*'] }));
+    this.encryptionKey?.addToResourcePolicy(
+      new iam.PolicyStatement({ principals: [...principals], actions: ['kms:Decrypt'], resources: ['*'] }),
+    );
   }
 }

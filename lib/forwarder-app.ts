@@ -69,7 +69,10 @@ export function contextReader(app: App) {
       if (value === undefined) return undefined;
       if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
       if (typeof value !== 'string') return fail(name, 'a comma-separated list', value);
-      return value.split(',').map((item) => item.trim()).filter(Boolean);
+      return value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
     },
     json: (name: string) => {
       const value = raw(name);

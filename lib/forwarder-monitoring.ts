@@ -49,7 +49,8 @@ export class ForwarderMonitoring extends Construct {
         statistic: 'Sum',
         period: Duration.minutes(5),
       });
-    const notEmpty = (queue: sqs.Queue) => queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
+    const notEmpty = (queue: sqs.Queue) =>
+      queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
 
     const alarm = (id: string, description: string, options: Omit<cloudwatch.AlarmProps, 'alarmDescription'>) => {
       const created = new cloudwatch.Alarm(this, id, { alarmDescription: description, ...options });
@@ -86,14 +87,22 @@ export class ForwarderMonitoring extends Construct {
       ...atLeastOne,
     });
     // Panther drops a delivery after 10 refused retries: every refusal is a possible lost alert.
-    alarm('DeliveriesUnauthorized', 'Requests were refused 401/403 (missing or wrong secret header): if they come from Panther, check its Custom Webhook header', {
-      metric: metric(OUTCOME_METRICS.unauthorized.name),
-      ...atLeastOne,
-    });
-    alarm('DeliveriesRefused', 'The API answered 4xx (refused, too large, throttled, IP not allowed): Panther retries 10 times, then drops the alert', {
-      metric: forwarder.api.metricClientError({ period: Duration.minutes(5), statistic: 'Sum' }),
-      ...atLeastOne,
-    });
+    alarm(
+      'DeliveriesUnauthorized',
+      'Requests were refused 401/403 (missing or wrong secret header): if they come from Panther, check its Custom Webhook header',
+      {
+        metric: metric(OUTCOME_METRICS.unauthorized.name),
+        ...atLeastOne,
+      },
+    );
+    alarm(
+      'DeliveriesRefused',
+      'The API answered 4xx (refused, too large, throttled, IP not allowed): Panther retries 10 times, then drops the alert',
+      {
+        metric: forwarder.api.metricClientError({ period: Duration.minutes(5), statistic: 'Sum' }),
+        ...atLeastOne,
+      },
+    );
     alarm('ReceiverErrors', 'The receiver failed requests (Lambda errors or 5xx answers): Panther is retrying', {
       metric: new cloudwatch.MathExpression({
         expression: 'errors + server',
@@ -130,7 +139,9 @@ export class ForwarderMonitoring extends Construct {
           }),
           new cloudwatch.GraphWidget({
             title: 'Not accepted',
-            left: (['quarantined', 'refused', 'unauthorized', 'enqueue-failed', 'error'] as const).map((outcome) => metric(OUTCOME_METRICS[outcome].name)),
+            left: (['quarantined', 'refused', 'unauthorized', 'enqueue-failed', 'error'] as const).map((outcome) =>
+              metric(OUTCOME_METRICS[outcome].name),
+            ),
             width: 12,
           }),
         ],

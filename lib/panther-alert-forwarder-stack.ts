@@ -68,7 +68,10 @@ export class PantherAlertForwarderStack extends Stack {
       new CfnOutput(this, `${route.id}QueueArn`, { value: route.queue.queueArn });
     }
     if (props.forwarder?.encryptionKey) {
-      new CfnOutput(this, 'QueueKeyArn', { description: 'Consumers need kms:Decrypt on this key', value: props.forwarder.encryptionKey.keyArn });
+      new CfnOutput(this, 'QueueKeyArn', {
+        description: 'Consumers need kms:Decrypt on this key',
+        value: props.forwarder.encryptionKey.keyArn,
+      });
     }
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.monitoring.dashboard.dashboardName}`,

@@ -272,8 +272,10 @@ export function checkForwarderProps(props: PantherAlertForwarderProps): CheckedP
   wholeInRange('maxReceiveCount', config.maxReceiveCount, 1, 1_000);
   wholeInRange('memorySize', config.memorySize, 128, 10_240);
   wholeInRange('reservedConcurrency', config.reservedConcurrency, 1, 10_000);
-  if (!/^[A-Za-z0-9_-]{1,128}$/.test(config.stageName)) fail('stageName', `must be 1-128 letters, digits, _ or -, got ${JSON.stringify(config.stageName)}`);
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(config.authHeaderName)) fail('authHeaderName', `must be an HTTP header name, got ${JSON.stringify(config.authHeaderName)}`);
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(config.stageName))
+    fail('stageName', `must be 1-128 letters, digits, _ or -, got ${JSON.stringify(config.stageName)}`);
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(config.authHeaderName))
+    fail('authHeaderName', `must be an HTTP header name, got ${JSON.stringify(config.authHeaderName)}`);
   invalidPayloadMode(config.invalidPayloads, 'PantherAlertForwarder: invalidPayloads');
   const routes = checkRoutes(config.routes, 'PantherAlertForwarder: routes');
   return { ...config, routes };

@@ -49,7 +49,8 @@ export class WebhookReceiver extends Construct {
     });
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Panther cannot fetch a rotated value: rotation is a documented manual procedure with an overlap window (current + previous).',
+      reason:
+        'Panther cannot fetch a rotated value: rotation is a documented manual procedure with an overlap window (current + previous).',
     });
 
     const { queues } = props;
@@ -154,7 +155,8 @@ function acknowledgeApiFindings(api: apigateway.RestApi): void {
   for (const [id, reason] of Object.entries(reasons)) Validations.of(method).acknowledge({ id, reason });
   Validations.of(api.deploymentStage).acknowledge({
     id: 'AwsSolutions-APIG3',
-    reason: 'WAF is optional here: shared-secret authentication, stage throttling and an optional source-IP allowlist cover the only caller, Panther.',
+    reason:
+      'WAF is optional here: shared-secret authentication, stage throttling and an optional source-IP allowlist cover the only caller, Panther.',
   });
   const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');
   if (cloudWatchRole) {

@@ -37,11 +37,20 @@ export async function startEmbeddedSecrets(initial: Record<string, string>, port
         secrets.set(id, input.SecretString);
         return answer(200, { ARN: arn(id), Name: id, VersionId: String(Date.now()) });
       }
-      if (action !== 'GetSecretValue') return answer(400, { __type: 'InvalidRequestException', message: `${action} is not supported here` });
+      if (action !== 'GetSecretValue')
+        return answer(400, { __type: 'InvalidRequestException', message: `${action} is not supported here` });
       reads += 1;
       const value = secrets.get(id);
-      if (value === undefined) return answer(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
-      return answer(200, { ARN: arn(id), Name: id, SecretString: value, VersionId: 'local', VersionStages: ['AWSCURRENT'], CreatedDate: Date.now() / 1000 });
+      if (value === undefined)
+        return answer(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
+      return answer(200, {
+        ARN: arn(id),
+        Name: id,
+        SecretString: value,
+        VersionId: 'local',
+        VersionStages: ['AWSCURRENT'],
+        CreatedDate: Date.now() / 1000,
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));

@@ -63,11 +63,7 @@ export function createWebhookServer({ handler, onRequest }: WebhookServerOptions
   });
 }
 
-async function serve(
-  req: IncomingMessage,
-  res: ServerResponse,
-  handler: ProxyHandler,
-): Promise<{ statusCode: number; body?: Buffer }> {
+async function serve(req: IncomingMessage, res: ServerResponse, handler: ProxyHandler): Promise<{ statusCode: number; body?: Buffer }> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   if (path !== SETTINGS.route) return send(res, 404, { message: `Not found. Panther posts to ${SETTINGS.route}` });
   if (req.method !== 'POST') return send(res, 405, { message: 'Method not allowed. Use POST' }, { allow: 'POST' });
@@ -123,7 +119,7 @@ export function toProxyEvent({ method, path, rawHeaders, body, sourceIp = '127.0
     const name = rawHeaders[i]!;
     const value = rawHeaders[i + 1]!;
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
-    (multiValueHeaders[name] ??= []).push(value);
+    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
   }
   const userAgent = Object.entries(headers).find(([name]) => name.toLowerCase() === 'user-agent')?.[1];
   return {

@@ -21,4 +21,3 @@ export function alertAjv(code?: CodeOptions): Ajv {
   ajv.addKeyword('tsType'); // json-schema-to-typescript's hint for the generated type; no validation meaning
   return ajv;
 }
-

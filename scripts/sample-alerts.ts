@@ -34,4 +34,3 @@ export function padTo(bytes: number): Buffer {
   const shell = json(baseAlert({ alertContext: { pad: '' } }));
   return json(baseAlert({ alertContext: { pad: 'p'.repeat(bytes - shell.length) } }));
 }
-

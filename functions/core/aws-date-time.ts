@@ -6,8 +6,7 @@
  * A regular expression checks the shape and a few comparisons the calendar (no 31 April, 29
  * February only in leap years), so a malformed timestamp is refused before it reaches a consumer.
  */
-const AWS_DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2})(?::(\d{2}))?)$/;
+const AWS_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2})(?::(\d{2}))?)$/;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -18,13 +17,7 @@ function isLeapYear(year: number): boolean {
 export function isAwsDateTime(value: string): boolean {
   const m = AWS_DATE_TIME.exec(value);
   if (m === null) return false;
-  const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];
   if (month < 1 || month > 12 || day < 1) return false;
   const lastDay = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!;
   if (day > lastDay || hour > 23 || minute > 59) return false;

@@ -36,7 +36,8 @@ export function readReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
   };
   const invalidPayloads = invalidPayloadMode(env.INVALID_PAYLOADS, 'INVALID_PAYLOADS');
   const authHeaderName = env.AUTH_HEADER_NAME ?? '';
-  if (!HEADER_NAME.test(authHeaderName)) throw new Error(`AUTH_HEADER_NAME must be an HTTP header name, got ${JSON.stringify(authHeaderName)}`);
+  if (!HEADER_NAME.test(authHeaderName))
+    throw new Error(`AUTH_HEADER_NAME must be an HTTP header name, got ${JSON.stringify(authHeaderName)}`);
   if (!env.SECRET_ID) throw new Error('SECRET_ID must name the Secrets Manager secret holding the webhook secret');
   const requestLog = env.REQUEST_LOG ?? 'json';
   if (requestLog !== 'json' && requestLog !== 'off') throw new Error(`REQUEST_LOG must be json or off, got ${JSON.stringify(requestLog)}`);

@@ -70,7 +70,9 @@ export function checkRoutes(value: unknown, source: string, { requireQueueUrl = 
     const list = (field: string, values: unknown, allowed: (v: string) => boolean, rule: string) => {
       if (values === undefined) return undefined;
       if (!Array.isArray(values) || values.length === 0) return fail(`${route} ${field} must be a non-empty array (omit it to match all)`);
-      const strings = values.map((v) => (typeof v === 'string' && allowed(v) ? v : fail(`${route} ${field}: ${JSON.stringify(v)} ${rule}`)));
+      const strings = values.map((v) =>
+        typeof v === 'string' && allowed(v) ? v : fail(`${route} ${field}: ${JSON.stringify(v)} ${rule}`),
+      );
       const repeated = strings.find((v, i) => strings.indexOf(v) !== i);
       if (repeated !== undefined) fail(`${route} ${field}: ${repeated} is listed twice`);
       return strings;

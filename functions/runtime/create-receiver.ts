@@ -7,7 +7,14 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { ReceiverConfig } from '../core/receiver-config';
 import { matchingRoutes } from '../core/routes';
-import { combineOutcomes, decideOnDelivery, type EnqueueOutcome, replyToEnqueue, SECRET_UNAVAILABLE_REPLY, type WebhookReply } from '../core/webhook-core';
+import {
+  combineOutcomes,
+  decideOnDelivery,
+  type EnqueueOutcome,
+  replyToEnqueue,
+  SECRET_UNAVAILABLE_REPLY,
+  type WebhookReply,
+} from '../core/webhook-core';
 import { describeError } from './errors';
 import { answerUnexpectedFailures, toProxyResult } from './middleware';
 import type { QueueSender } from './queue-sender';

@@ -17,7 +17,9 @@ export function receiverDependencies(config: ReceiverConfig, targets: ReceiverTa
     send: createQueueSender(createSqsClient(targets.sqs)),
     secrets: createSecretSource(secretsManagerReader(config.secretId, targets.secretsManager), {
       onStaleServed: (error) =>
-        process.stdout.write(`${JSON.stringify({ level: 'WARN', message: 'secret refresh failed; the cached secret stays in use', error })}\n`),
+        process.stdout.write(
+          `${JSON.stringify({ level: 'WARN', message: 'secret refresh failed; the cached secret stays in use', error })}\n`,
+        ),
     }),
     ...(config.requestLog ? { log: stdoutRequestLog(config.metricsScope) } : {}),
   };

@@ -50,7 +50,9 @@ export function acceptedSecrets(secretString: string | undefined): readonly stri
  * Without an endpoint it honours AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL.
  */
 export function secretsManagerReader(secretId: string, target: AwsClientTarget = {}): SecretReader {
-  let client: Promise<{ sm: SecretsManagerClient; command: typeof import('@aws-sdk/client-secrets-manager').GetSecretValueCommand }> | undefined;
+  let client:
+    | Promise<{ sm: SecretsManagerClient; command: typeof import('@aws-sdk/client-secrets-manager').GetSecretValueCommand }>
+    | undefined;
   return async () => {
     client ??= import('@aws-sdk/client-secrets-manager').then((sdk) => ({
       sm: new sdk.SecretsManagerClient(awsClientOptions(target, SECRETS_MANAGER_LIMITS)),

@@ -15,7 +15,6 @@ beforeAll(async () => {
   server = await startSqsServer();
 });
 
-
 describe('redrive', () => {
   it('moves quarantined bodies that are valid alerts now (after a schema fix) with routing attributes, and keeps the rest', async () => {
     const sqs = localSqsClient(server.printed['SQS endpoint']!);
@@ -56,7 +55,11 @@ describe('redrive', () => {
     const bodies = [0, 1, 2].map((n) => JSON.stringify(baseAlert({ alertId: `dead-${n}` })));
     for (const body of bodies) {
       await sqs.send(
-        new SendMessageCommand({ QueueUrl: dlq, MessageBody: body, MessageAttributes: { severity: { DataType: 'String', StringValue: 'HIGH' } } }),
+        new SendMessageCommand({
+          QueueUrl: dlq,
+          MessageBody: body,
+          MessageAttributes: { severity: { DataType: 'String', StringValue: 'HIGH' } },
+        }),
       );
     }
     const { code, stdout } = await cli(['redrive', '--from', dlq, '--to', queue]);

@@ -21,7 +21,9 @@ export const awsDateTime: fc.Arbitrary<string> = fc
     seconds: fc.option(fc.record({ second: fc.integer({ min: 0, max: 59 }), fraction: fc.option(fc.stringMatching(/^\d{1,9}$/)) })),
     zone: fc.oneof(
       fc.constant('Z'),
-      fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([s, h, m]) => `${s}${two(h)}:${two(m)}`),
+      fc
+        .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+        .map(([s, h, m]) => `${s}${two(h)}:${two(m)}`),
       fc
         .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }))
         .map(([s, h, m, sec]) => `${s}${two(h)}:${two(m)}:${two(sec)}`),
@@ -62,7 +64,11 @@ export const validAlert: fc.Arbitrary<Record<string, unknown>> = fc
   )
   .chain((alert) =>
     fc
-      .dictionary(fc.string().filter((k) => !SCHEMA_KEYS.has(k) && !(k in alert) && k !== '__proto__'), fc.jsonValue(), { maxKeys: 3 })
+      .dictionary(
+        fc.string().filter((k) => !SCHEMA_KEYS.has(k) && !(k in alert) && k !== '__proto__'),
+        fc.jsonValue(),
+        { maxKeys: 3 },
+      )
       .map((extra) => ({ ...extra, ...alert })),
   );
 
@@ -74,9 +80,9 @@ export const mutatedAlert: fc.Arbitrary<Buffer> = fc.oneof(
     delete copy[keys[n % keys.length]!];
     return Buffer.from(JSON.stringify(copy));
   }),
-  fc.tuple(validAlert, fc.constantFrom('id', 'createdAt', 'severity', 'type', 'tags', 'name', 'link'), fc.jsonValue()).map(([alert, key, value]) =>
-    Buffer.from(JSON.stringify({ ...alert, [key]: value })),
-  ),
+  fc
+    .tuple(validAlert, fc.constantFrom('id', 'createdAt', 'severity', 'type', 'tags', 'name', 'link'), fc.jsonValue())
+    .map(([alert, key, value]) => Buffer.from(JSON.stringify({ ...alert, [key]: value }))),
   fc.tuple(validAlert, fc.nat(), fc.string({ minLength: 1, maxLength: 3 })).map(([alert, n, text]) => {
     const at = n % (String(alert.createdAt).length + 1);
     const createdAt = String(alert.createdAt);

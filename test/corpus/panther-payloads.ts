@@ -39,7 +39,10 @@ export const VALID_CASES: readonly CorpusCase[] = [
   valid('all 13 keys', json(baseAlert())),
   valid('only the four required keys', json({ id: 'X', createdAt: '2020-10-13T03:35:24Z', severity: 'LOW', type: 'RULE' })),
   valid('nulls where Panther sends them', json(baseAlert({ name: null, alertId: null, description: null, runbook: null, version: null }))),
-  valid('empty strings and empty arrays', json(baseAlert({ link: '', title: '', description: '', runbook: '', tags: [], alertContext: {} }))),
+  valid(
+    'empty strings and empty arrays',
+    json(baseAlert({ link: '', title: '', description: '', runbook: '', tags: [], alertContext: {} })),
+  ),
   valid('tags as a Go nil slice (null)', json(baseAlert({ tags: null }))),
   valid('alertContext with an _error', json(baseAlert({ alertContext: { _error: "KeyError('x')" } }))),
   valid('alertContext deeply nested', json(baseAlert({ alertContext: { a: [{ b: { c: [1, 2, { d: null }] } }], n: 1.5e300 } }))),
@@ -64,7 +67,15 @@ export const VALID_CASES: readonly CorpusCase[] = [
   valid('createdAt on 29 February of a leap year', json(baseAlert({ createdAt: '2024-02-29T00:00:00Z' }))),
   valid('createdAt at the last instant of a year', json(baseAlert({ createdAt: '1999-12-31T23:59:59.999999999Z' }))),
   valid('keys in another order', json(Object.fromEntries(Object.entries(baseAlert()).reverse()))),
-  valid('Go escapes <, > and &', Buffer.from(JSON.stringify(baseAlert({ title: 'a <b> & c' })).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026'))),
+  valid(
+    'Go escapes <, > and &',
+    Buffer.from(
+      JSON.stringify(baseAlert({ title: 'a <b> & c' }))
+        .replace(/</g, '\\u003c')
+        .replace(/>/g, '\\u003e')
+        .replace(/&/g, '\\u0026'),
+    ),
+  ),
   valid('pretty-printed with CRLF line ends', Buffer.from(JSON.stringify(baseAlert(), null, 2).replace(/\n/g, '\r\n'))),
   valid('non-ASCII and emoji text', json(baseAlert({ title: 'Zugriff verweigert — 🚨 ключ', tags: ['日本語'] }))),
   valid('a raw U+FFFF inside a string', Buffer.from(JSON.stringify(baseAlert({ title: 'odd \uffff char' })))),

@@ -3,7 +3,17 @@ import { handler } from '../../functions/example-consumer';
 import { baseAlert } from '../../scripts/sample-alerts';
 
 const record = (messageId: string, body: string): SQSRecord =>
-  ({ messageId, body, receiptHandle: 'r', attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn', awsRegion: 'eu-west-1' }) as unknown as SQSRecord;
+  ({
+    messageId,
+    body,
+    receiptHandle: 'r',
+    attributes: {},
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn',
+    awsRegion: 'eu-west-1',
+  }) as unknown as SQSRecord;
 
 describe('example consumer', () => {
   it('reports only the records it could not handle', async () => {

@@ -108,7 +108,13 @@ describe('receiver handler when SQS fails', () => {
       AWS_SECRET_ACCESS_KEY: 'local',
     });
     try {
-      const config = readReceiverConfig({ QUEUE_URL: queueUrl, SECRET_ID: TEST_SECRET_ID, AUTH_HEADER_NAME: 'X-Panther-Webhook-Secret', INVALID_PAYLOADS: 'reject', REQUEST_LOG: 'off' });
+      const config = readReceiverConfig({
+        QUEUE_URL: queueUrl,
+        SECRET_ID: TEST_SECRET_ID,
+        AUTH_HEADER_NAME: 'X-Panther-Webhook-Secret',
+        INVALID_PAYLOADS: 'reject',
+        REQUEST_LOG: 'off',
+      });
       const handler = createReceiver(config, receiverDependencies(config));
       expect((await invoke(handler, alertBody())).statusCode).toBe(200);
     } finally {
@@ -176,7 +182,11 @@ describe('receiver handler in quarantine mode', () => {
     const body = Buffer.from(JSON.stringify(baseAlert({ type: 'rule' })));
     const result = await invoke(handler, body);
     expect(result.statusCode).toBe(202);
-    expect(JSON.parse(result.body)).toMatchObject({ status: 'quarantined', error: 'not a Panther alert', details: [expect.stringContaining('type:')] });
+    expect(JSON.parse(result.body)).toMatchObject({
+      status: 'quarantined',
+      error: 'not a Panther alert',
+      details: [expect.stringContaining('type:')],
+    });
     const [message] = await drainQueue(localSqsClient(endpoint), quarantineQueueUrl, { expected: 1 });
     expect(message!.Body).toBe(body.toString());
     expect(attributesOf(message!)).toMatchObject({ reason: 'not-an-alert' });
@@ -200,11 +210,20 @@ describe('receiver handler logs', () => {
     const spies = [
       jest.spyOn(process.stdout, 'write').mockImplementation(capture),
       jest.spyOn(process.stderr, 'write').mockImplementation(capture),
-      ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((level) => jest.spyOn(console, level).mockImplementation((...args) => capture(args.join(' ')))),
+      ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
+        jest.spyOn(console, level).mockImplementation((...args) => capture(args.join(' '))),
+      ),
     ];
     try {
-      const env = { ...base, REQUEST_LOG: 'json', METRICS_SCOPE: 'TestStack/Forwarder', INVALID_PAYLOADS: 'quarantine', QUARANTINE_QUEUE_URL: quarantineQueueUrl };
-      const body = (extra: Record<string, unknown>) => Buffer.from(JSON.stringify(baseAlert({ title: marker, alertContext: { marker }, ...extra })));
+      const env = {
+        ...base,
+        REQUEST_LOG: 'json',
+        METRICS_SCOPE: 'TestStack/Forwarder',
+        INVALID_PAYLOADS: 'quarantine',
+        QUARANTINE_QUEUE_URL: quarantineQueueUrl,
+      };
+      const body = (extra: Record<string, unknown>) =>
+        Buffer.from(JSON.stringify(baseAlert({ title: marker, alertContext: { marker }, ...extra })));
       // One handler at a time: each reads its environment at its first send.
       const handler = loadHandler(env);
       const statuses = [
@@ -228,17 +247,37 @@ describe('receiver handler logs', () => {
       const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
       expect(records.map((r) => r.status)).toEqual(statuses);
       expect(records.map((r) => r.outcome)).toEqual([
-        'queued', 'quarantined', 'quarantined', 'unauthorized', 'unauthorized', 'refused', 'refused', 'error', 'enqueue-failed', 'error',
+        'queued',
+        'quarantined',
+        'quarantined',
+        'unauthorized',
+        'unauthorized',
+        'refused',
+        'refused',
+        'error',
+        'enqueue-failed',
+        'error',
       ]);
       expect(records[0]).toMatchObject({ alertId: 'b90c19e66e160e194a5b3b94ec27fb7c', severity: 'HIGH', type: 'RULE', Accepted: 1 });
-      expect(records[0]!._aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'PantherAlertForwarder', Dimensions: [['Forwarder', 'Severity'], ['Forwarder']] }] });
+      expect(records[0]!._aws).toMatchObject({
+        CloudWatchMetrics: [{ Namespace: 'PantherAlertForwarder', Dimensions: [['Forwarder', 'Severity'], ['Forwarder']] }],
+      });
       // Every metric is scoped to its deployment, so two forwarders in one account never mix.
       for (const r of records) expect(r.Forwarder).toBe('TestStack/Forwarder');
       // Each outcome counts in its EMF metric, split by the dimension the dashboard and alarms use.
       const metricOf = (r: Record<string, unknown>) =>
         (r._aws as { CloudWatchMetrics: Array<{ Metrics: Array<{ Name: string }>; Dimensions: string[][] }> }).CloudWatchMetrics[0]!;
       expect(records.map((r) => metricOf(r).Metrics[0]!.Name)).toEqual([
-        'Accepted', 'Quarantined', 'Quarantined', 'Unauthorized', 'Unauthorized', 'Refused', 'Refused', 'Errors', 'EnqueueFailures', 'Errors',
+        'Accepted',
+        'Quarantined',
+        'Quarantined',
+        'Unauthorized',
+        'Unauthorized',
+        'Refused',
+        'Refused',
+        'Errors',
+        'EnqueueFailures',
+        'Errors',
       ]);
       for (const r of records) expect(r[metricOf(r).Metrics[0]!.Name]).toBe(1);
       expect(records[3]).toMatchObject({ Reason: 'unauthenticated' });

@@ -19,7 +19,12 @@ describe('the CDK app, with cdk-nag on as `cdk synth` runs it', () => {
 
   it('reads its options from context', () => {
     const app = new App({
-      context: { allowedSourceIps: '203.0.113.7, 198.51.100.0/24', invalidPayloads: 'reject', noAlertHours: '6', alarmTopicArn: 'arn:aws:sns:eu-west-1:111111111111:alerts' },
+      context: {
+        allowedSourceIps: '203.0.113.7, 198.51.100.0/24',
+        invalidPayloads: 'reject',
+        noAlertHours: '6',
+        alarmTopicArn: 'arn:aws:sns:eu-west-1:111111111111:alerts',
+      },
     });
     const template = Template.fromStack(buildForwarderApp(app));
     const api = Object.values(template.findResources('AWS::ApiGateway::RestApi'))[0]!;

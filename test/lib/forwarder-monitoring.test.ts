@@ -7,7 +7,12 @@ import { PantherAlertForwarder } from '../../lib/panther-alert-forwarder';
 const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'eu-west-1' } });
 const forwarder = new PantherAlertForwarder(stack, 'Forwarder');
 const topic = new sns.Topic(stack, 'Topic');
-const monitoring = new ForwarderMonitoring(stack, 'Monitoring', { forwarder, alarmTopic: topic, maxAlertAge: Duration.minutes(30), noAlertHours: 12 });
+const monitoring = new ForwarderMonitoring(stack, 'Monitoring', {
+  forwarder,
+  alarmTopic: topic,
+  maxAlertAge: Duration.minutes(30),
+  noAlertHours: 12,
+});
 const template = Template.fromStack(stack);
 const ref = (type: string, fragment: string) => ({ Ref: Object.keys(template.findResources(type)).find((id) => id.includes(fragment))! });
 const queueName = (fragment: string) => ({ 'Fn::GetAtt': [ref('AWS::SQS::Queue', fragment).Ref, 'QueueName'] });
@@ -39,7 +44,9 @@ describe('ForwarderMonitoring', () => {
       Metrics: Match.arrayWith([
         Match.objectLike({ Expression: 'errors + server' }),
         Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Errors', Namespace: 'AWS/Lambda' }) }) }),
-        Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: '5XXError', Namespace: 'AWS/ApiGateway' }) }) }),
+        Match.objectLike({
+          MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: '5XXError', Namespace: 'AWS/ApiGateway' }) }),
+        }),
       ]),
     });
   });
@@ -76,7 +83,12 @@ describe('ForwarderMonitoring', () => {
 
   it('watches every route pair by construction: the age of each route queue and each route dead-letter queue', () => {
     const routed = new Stack(new App(), 'Routed');
-    const f = new PantherAlertForwarder(routed, 'Forwarder', { routes: [{ name: 'paging', severities: ['HIGH'] }, { name: 'cspm', types: ['POLICY'] }] });
+    const f = new PantherAlertForwarder(routed, 'Forwarder', {
+      routes: [
+        { name: 'paging', severities: ['HIGH'] },
+        { name: 'cspm', types: ['POLICY'] },
+      ],
+    });
     new ForwarderMonitoring(routed, 'Monitoring', { forwarder: f });
     const t = Template.fromStack(routed);
     for (const route of f.routes) {
@@ -119,7 +131,9 @@ describe('ForwarderMonitoring', () => {
     for (const title of ['Alerts accepted, by severity', 'Not accepted', 'Messages waiting', 'Alarms']) expect(body).toContain(title);
     // One series per severity the schema allows.
     for (const severity of ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']) {
-      expect(body).toContain(`\\"PantherAlertForwarder\\",\\"Accepted\\",\\"Forwarder\\",\\"Test/Test/Forwarder\\",\\"Severity\\",\\"${severity}\\"`);
+      expect(body).toContain(
+        `\\"PantherAlertForwarder\\",\\"Accepted\\",\\"Forwarder\\",\\"Test/Test/Forwarder\\",\\"Severity\\",\\"${severity}\\"`,
+      );
     }
   });
 

@@ -7,8 +7,7 @@ const stack = new PantherAlertForwarderStack(app, 'PantherAlertForwarder', {
   env: { account: '111111111111', region: 'eu-west-1' },
 });
 const template = Template.fromStack(stack);
-const logicalId = (type: string, fragment: string) =>
-  Object.keys(template.findResources(type)).find((id) => id.includes(fragment))!;
+const logicalId = (type: string, fragment: string) => Object.keys(template.findResources(type)).find((id) => id.includes(fragment))!;
 
 describe('PantherAlertForwarderStack outputs', () => {
   it('gives the webhook URL to paste into Panther: the stage URL plus /alerts', () => {

@@ -12,7 +12,10 @@ const key = new kms.Key(stack, 'Key');
 const forwarder = new PantherAlertForwarder(stack, 'Forwarder', {
   encryptionKey: key,
   fifo: true,
-  routes: [{ name: 'paging', severities: ['HIGH', 'CRITICAL'] }, { name: 'policies', types: ['POLICY'] }],
+  routes: [
+    { name: 'paging', severities: ['HIGH', 'CRITICAL'] },
+    { name: 'policies', types: ['POLICY'] },
+  ],
   consumerAccountIds: ['222222222222'],
   consumerRoleArns: ['arn:aws:iam::333333333333:role/siem-consumer'],
   exampleConsumer: true,
@@ -50,8 +53,11 @@ describe('consumers in other accounts', () => {
   });
 
   it('adds them to the key policy for kms:Decrypt only', () => {
-    const keyPolicy = template.findResources('AWS::KMS::Key')[Object.keys(template.findResources('AWS::KMS::Key'))[0]!]!.Properties.KeyPolicy;
-    const forConsumers = (keyPolicy.Statement as Array<Record<string, unknown>>).filter((s) => JSON.stringify(s.Principal).includes('222222222222'));
+    const keyPolicy =
+      template.findResources('AWS::KMS::Key')[Object.keys(template.findResources('AWS::KMS::Key'))[0]!]!.Properties.KeyPolicy;
+    const forConsumers = (keyPolicy.Statement as Array<Record<string, unknown>>).filter((s) =>
+      JSON.stringify(s.Principal).includes('222222222222'),
+    );
     expect(forConsumers).toEqual([expect.objectContaining({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' })]);
   });
 
@@ -90,7 +96,9 @@ describe('routes', () => {
   });
 
   it('tells the receiver each route and lets it send to their queues', () => {
-    const env = JSON.stringify(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', Environment: Match.anyValue() } }));
+    const env = JSON.stringify(
+      template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', Environment: Match.anyValue() } }),
+    );
     expect(env).toContain('\\"name\\":\\"paging\\"');
     expect(env).toContain('\\"severities\\":[\\"HIGH\\",\\"CRITICAL\\"]');
     const send = Object.values(template.findResources('AWS::IAM::Policy'))
@@ -100,7 +108,9 @@ describe('routes', () => {
   });
 
   it('refuses a route name it cannot turn into a queue', () => {
-    expect(() => new PantherAlertForwarder(new Stack(new App(), 'S'), 'F', { routes: [{ name: 'no spaces' }] })).toThrow(/routes: route 0 name "no spaces"/);
+    expect(() => new PantherAlertForwarder(new Stack(new App(), 'S'), 'F', { routes: [{ name: 'no spaces' }] })).toThrow(
+      /routes: route 0 name "no spaces"/,
+    );
   });
 });
 
@@ -111,7 +121,9 @@ describe('FIFO mode', () => {
         expect.objectContaining({ FifoQueue: true, ContentBasedDeduplication: false }),
       );
     }
-    expect(template.findResources('AWS::SQS::Queue')[logicalId('AWS::SQS::Queue', 'QuarantineQueue')]!.Properties.FifoQueue).toBeUndefined();
+    expect(
+      template.findResources('AWS::SQS::Queue')[logicalId('AWS::SQS::Queue', 'QuarantineQueue')]!.Properties.FifoQueue,
+    ).toBeUndefined();
   });
 });
 

@@ -117,23 +117,26 @@ describe('PantherAlertForwarder defaults', () => {
       expect.objectContaining({
         Effect: 'Allow',
         Action: 'sqs:SendMessage',
-        Resource: [
-          { 'Fn::GetAtt': [queueLogicalId('AlertQueue'), 'Arn'] },
-          { 'Fn::GetAtt': [queueLogicalId('QuarantineQueue'), 'Arn'] },
-        ],
+        Resource: [{ 'Fn::GetAtt': [queueLogicalId('AlertQueue'), 'Arn'] }, { 'Fn::GetAtt': [queueLogicalId('QuarantineQueue'), 'Arn'] }],
       }),
     ]);
   });
 
   it('gives the receiver its own role: its log group, its secret, its queues; no managed policy', () => {
-    const roles = Object.values(template.findResources('AWS::IAM::Role')).filter(
-      (r) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'),
+    const roles = Object.values(template.findResources('AWS::IAM::Role')).filter((r) =>
+      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'),
     );
     expect(roles).toHaveLength(1);
     expect(roles[0]!.Properties.ManagedPolicyArns).toBeUndefined();
     const actions = statementsOf(template).flatMap((s) => [s.Action].flat());
     expect(actions.sort()).toEqual(
-      ['logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'sqs:SendMessage'].sort(),
+      [
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+        'sqs:SendMessage',
+      ].sort(),
     );
   });
 
@@ -173,7 +176,9 @@ describe('PantherAlertForwarder defaults', () => {
     expect(quarantine?.Properties).toEqual(expect.objectContaining({ SqsManagedSseEnabled: true, MaximumMessageSize: 1_048_576 }));
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: queueLogicalId('QuarantineQueue') }],
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
   });
 

@@ -57,7 +57,10 @@ describe('cdk synth', () => {
       "require('node:net').connect(443, '192.0.2.1').on('error', () => {});",
       "require('node:net').connect(9, '127.0.0.1').on('error', () => {});",
     ].join('');
-    const seen = await underOfflineGuard(process.execPath, ['-e', `require('node:child_process').execFileSync(process.execPath, ['-e', ${JSON.stringify(script)}])`]);
+    const seen = await underOfflineGuard(process.execPath, [
+      '-e',
+      `require('node:child_process').execFileSync(process.execPath, ['-e', ${JSON.stringify(script)}])`,
+    ]);
     expect(seen.map((line) => line.replace(/^\d+ /, ''))).toEqual(['dns example.com', 'connect 192.0.2.1:443']);
   });
 
@@ -97,7 +100,9 @@ describe('the bundled receiver against a real SQS server', () => {
     const answer = await postBody(local.printed['Webhook URL']!, body, authHeaderOf(local));
     expect(answer.status).toBe(202);
     expect(JSON.parse(answer.body)).toMatchObject({ status: 'quarantined', details: [expect.stringContaining('createdAt')] });
-    const [message] = await drainQueue(localSqsClient(local.printed['SQS endpoint']!), local.printed['Quarantine queue URL']!, { expected: 1 });
+    const [message] = await drainQueue(localSqsClient(local.printed['SQS endpoint']!), local.printed['Quarantine queue URL']!, {
+      expected: 1,
+    });
     expect(message!.Body).toBe(body);
   });
 

@@ -49,7 +49,11 @@ describe('local mode end to end', () => {
     const local = await startLocalMode({ INVALID_PAYLOADS: 'reject' });
     const webhook = local.printed['Webhook URL']!;
     const auth = authHeaderOf(local);
-    await expectCorpusDelivered((body) => postBody(webhook, body, auth), localSqsClient(local.printed['SQS endpoint']!), local.printed['Queue URL']!);
+    await expectCorpusDelivered(
+      (body) => postBody(webhook, body, auth),
+      localSqsClient(local.printed['SQS endpoint']!),
+      local.printed['Queue URL']!,
+    );
   });
 
   it('quarantines every invalid corpus case (quarantine mode, the default) and lets no stranger in', async () => {
@@ -92,7 +96,11 @@ describe('local mode end to end', () => {
       requests: [
         {
           method: 'POST',
-          setupRequest: (request) => ({ ...request, headers: { 'content-type': 'application/json', ...auth }, body: bodies[next++ % bodies.length] }),
+          setupRequest: (request) => ({
+            ...request,
+            headers: { 'content-type': 'application/json', ...auth },
+            body: bodies[next++ % bodies.length],
+          }),
           onResponse: (status, body) => {
             statuses.push(status);
             if (status === 200) acknowledged.add((JSON.parse(body) as { messageId: string }).messageId);
@@ -208,7 +216,9 @@ describe('local mode end to end', () => {
 
     const post = (bodies: string[]) => inParallel(bodies, 4, (body) => postBody(webhook, body, auth));
     expect((await post(before)).map((a) => a.status)).toEqual(before.map(() => 200));
-    expect(await drainQueue(localSqsClient(first.printed['SQS endpoint']!), first.printed['Queue URL']!, { expected: 20 })).toHaveLength(20);
+    expect(await drainQueue(localSqsClient(first.printed['SQS endpoint']!), first.printed['Queue URL']!, { expected: 20 })).toHaveLength(
+      20,
+    );
 
     await first.stop('SIGKILL');
     const whileDead = await post(during);

@@ -79,7 +79,13 @@ describe('npm start, as a new user runs it', () => {
     expect((await cli(['send-test-alert', '--url', npmStart.printed['Webhook URL']!, ...header()])).code).toBe(0);
     const json = await cli(['tail', '--queue-url', npmStart.printed['Queue URL']!, '--json', '--delete', '--max', '1', '--timeout', '30']);
     const line = JSON.parse(json.stdout.trim()) as { attributes: Record<string, string>; alert: { id: string; createdAt: string } };
-    expect(line.attributes).toEqual({ severity: 'INFO', type: 'RULE', detectionId: 'Test.Alert', alertId: 'Test.Alert', dedupKey: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(line.attributes).toEqual({
+      severity: 'INFO',
+      type: 'RULE',
+      detectionId: 'Test.Alert',
+      alertId: 'Test.Alert',
+      dedupKey: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(line.alert.id).toBe('Test.Alert');
     expect(Date.now() - Date.parse(line.alert.createdAt)).toBeLessThan(120_000);
     expect(await counts()).toEqual({ ready: 0, inFlight: 1 });
@@ -88,7 +94,14 @@ describe('npm start, as a new user runs it', () => {
   it('sends a file as-is with --file; a non-alert is quarantined (202) with its errors', async () => {
     const example = join(EXAMPLES_DIR, 'rule-error.json');
     expect((await cli(['send-test-alert', '--url', npmStart.printed['Webhook URL']!, ...header(), '--file', example])).code).toBe(0);
-    const quarantined = await cli(['send-test-alert', '--url', npmStart.printed['Webhook URL']!, ...header(), '--file', join(ROOT, 'package.json')]);
+    const quarantined = await cli([
+      'send-test-alert',
+      '--url',
+      npmStart.printed['Webhook URL']!,
+      ...header(),
+      '--file',
+      join(ROOT, 'package.json'),
+    ]);
     expect(quarantined.code).toBe(0);
     expect(quarantined.stdout).toMatch(/^HTTP 202 .*"quarantined".*id: is required/);
     const messages = await drainQueue(localSqsClient(npmStart.printed['SQS endpoint']!), npmStart.printed['Queue URL']!, { expected: 2 });
@@ -138,7 +151,9 @@ describe('npm start with an existing SQS', () => {
     });
     expect(local.printed['SQS endpoint']).toBe(sqsServer.printed['SQS endpoint']);
     expect((await cli(['send-test-alert', '--url', local.printed['Webhook URL']!, '--header', local.printed.Header!])).code).toBe(0);
-    const [message] = await drainQueue(localSqsClient(sqsServer.printed['SQS endpoint']!), sqsServer.printed['Queue URL']!, { expected: 1 });
+    const [message] = await drainQueue(localSqsClient(sqsServer.printed['SQS endpoint']!), sqsServer.printed['Queue URL']!, {
+      expected: 1,
+    });
     expect(attributesOf(message!).detectionId).toBe('Test.Alert');
   });
 });
@@ -182,7 +197,13 @@ describe('panther-forwarder CLI', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     try {
-      const result = await cli(['send-test-alert', '--url', `http://127.0.0.1:${port}/alerts`, '--header', 'X-Panther-Secret: s3cr3t: with colon']);
+      const result = await cli([
+        'send-test-alert',
+        '--url',
+        `http://127.0.0.1:${port}/alerts`,
+        '--header',
+        'X-Panther-Secret: s3cr3t: with colon',
+      ]);
       expect(result.code).toBe(0);
       expect(seen[0]?.['x-panther-secret']).toBe('s3cr3t: with colon');
       expect(seen[0]?.['content-type']).toBe('application/json');

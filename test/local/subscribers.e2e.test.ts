@@ -50,10 +50,16 @@ describe('stats', () => {
     const sqsPort = new URL(local.printed['SQS endpoint']!).port;
     const { code, stdout } = await cli(['stats'], { SQS_PORT: sqsPort });
     expect(code).toBe(0);
-    const rows = Object.fromEntries(stdout.trim().split('\n').slice(1).map((line) => {
-      const [name, visible] = line.trim().split(/\s+/);
-      return [name, Number(visible)];
-    }));
+    const rows = Object.fromEntries(
+      stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => {
+          const [name, visible] = line.trim().split(/\s+/);
+          return [name, Number(visible)];
+        }),
+    );
     expect(rows).toEqual({
       'panther-alerts': 1,
       'panther-alerts-dlq': 0,

@@ -13,4 +13,3 @@ export async function postBody(url: string, body: Buffer | string, headers: Reco
   });
   return { status: response.status, body: await response.text() };
 }
-

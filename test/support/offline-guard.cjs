@@ -25,7 +25,8 @@ function refused(what) {
 // net.connect, http(s).request and fetch (undici) all end in Socket.prototype.connect.
 const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function guardedConnect(...args) {
-  const options = typeof args[0] === 'object' && args[0] !== null ? (Array.isArray(args[0]) ? args[0][0] : args[0]) : { port: args[0], host: args[1] };
+  const options =
+    typeof args[0] === 'object' && args[0] !== null ? (Array.isArray(args[0]) ? args[0][0] : args[0]) : { port: args[0], host: args[1] };
   const host = options && options.path === undefined ? String(options.host ?? 'localhost') : undefined;
   if (host !== undefined && !LOOPBACK.test(host)) {
     record(`connect ${host}:${options.port}`);

@@ -40,7 +40,5 @@ export async function drainQueue(sqs: SQSClient, queueUrl: string, options: Drai
 
 /** The message attributes as plain name → string value. */
 export function attributesOf(message: Message): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue ?? '']),
-  );
+  return Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue ?? '']));
 }

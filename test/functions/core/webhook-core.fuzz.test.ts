@@ -27,11 +27,17 @@ const agrees = (bytes: Buffer) => {
 
 describe('decideOnDelivery (fuzz)', () => {
   it('accepts every AWSDateTime form', () => {
-    fc.assert(fc.property(awsDateTime, (value) => isAwsDateTime(value)), { numRuns: 5_000 });
+    fc.assert(
+      fc.property(awsDateTime, (value) => isAwsDateTime(value)),
+      { numRuns: 5_000 },
+    );
   });
 
   it('queues every generated valid alert', () => {
-    fc.assert(fc.property(validAlert, (alert) => statusOf(Buffer.from(JSON.stringify(alert))) === 200), { numRuns: 3_000 });
+    fc.assert(
+      fc.property(validAlert, (alert) => statusOf(Buffer.from(JSON.stringify(alert))) === 200),
+      { numRuns: 3_000 },
+    );
   });
 
   it('agrees with the oracle on mutated alerts', () => {
@@ -39,8 +45,14 @@ describe('decideOnDelivery (fuzz)', () => {
   });
 
   it('agrees with the oracle on arbitrary bytes and arbitrary JSON', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => agrees(Buffer.from(bytes))), { numRuns: 3_000 });
-    fc.assert(fc.property(fc.jsonValue(), (value) => agrees(Buffer.from(JSON.stringify(value) ?? ''))), { numRuns: 3_000 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => agrees(Buffer.from(bytes))),
+      { numRuns: 3_000 },
+    );
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => agrees(Buffer.from(JSON.stringify(value) ?? ''))),
+      { numRuns: 3_000 },
+    );
   });
 
   it('in quarantine mode, enqueues exactly the alerts and quarantines every other non-empty body that fits', () => {
@@ -58,15 +70,20 @@ describe('decideOnDelivery (fuzz)', () => {
 
   it('never throws on a body that is not base64 although flagged so, or on odd plain strings', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), fc.boolean(), fc.constantFrom('quarantine' as const, 'reject' as const), (body, isBase64Encoded, mode) => {
-        const decision = decideOnDelivery({ body, isBase64Encoded, headers: HEADERS }, policy(mode));
-        expect(['enqueue', 'quarantine', 'reply']).toContain(decision.action);
-        // Whatever goes to a queue, SQS can store: the send can only fail for SQS's own reasons.
-        if (decision.action !== 'reply') {
-          expect(SQS_REFUSES.test(decision.messageBody)).toBe(false);
-          for (const value of Object.values(decision.attributes)) expect(SQS_REFUSES.test(value as string)).toBe(false);
-        }
-      }),
+      fc.property(
+        fc.string({ unit: 'binary' }),
+        fc.boolean(),
+        fc.constantFrom('quarantine' as const, 'reject' as const),
+        (body, isBase64Encoded, mode) => {
+          const decision = decideOnDelivery({ body, isBase64Encoded, headers: HEADERS }, policy(mode));
+          expect(['enqueue', 'quarantine', 'reply']).toContain(decision.action);
+          // Whatever goes to a queue, SQS can store: the send can only fail for SQS's own reasons.
+          if (decision.action !== 'reply') {
+            expect(SQS_REFUSES.test(decision.messageBody)).toBe(false);
+            for (const value of Object.values(decision.attributes)) expect(SQS_REFUSES.test(value as string)).toBe(false);
+          }
+        },
+      ),
       { numRuns: 3_000 },
     );
   });

@@ -119,9 +119,24 @@ describe('size limits', () => {
 
 describe('combineOutcomes', () => {
   it('is the first message id only when every send succeeded; an unreachable queue decides first', () => {
-    expect(combineOutcomes([{ ok: true, messageId: 'a' }, { ok: true, messageId: 'b' }])).toEqual({ ok: true, messageId: 'a' });
-    expect(combineOutcomes([{ ok: true, messageId: 'a' }, { ok: false, failure: 'refused' }])).toEqual({ ok: false, failure: 'refused' });
-    expect(combineOutcomes([{ ok: false, failure: 'refused' }, { ok: false, failure: 'unreachable' }])).toMatchObject({ failure: 'unreachable' });
+    expect(
+      combineOutcomes([
+        { ok: true, messageId: 'a' },
+        { ok: true, messageId: 'b' },
+      ]),
+    ).toEqual({ ok: true, messageId: 'a' });
+    expect(
+      combineOutcomes([
+        { ok: true, messageId: 'a' },
+        { ok: false, failure: 'refused' },
+      ]),
+    ).toEqual({ ok: false, failure: 'refused' });
+    expect(
+      combineOutcomes([
+        { ok: false, failure: 'refused' },
+        { ok: false, failure: 'unreachable' },
+      ]),
+    ).toMatchObject({ failure: 'unreachable' });
   });
 });
 
@@ -130,7 +145,11 @@ describe('answers', () => {
     const reply = replyToEnqueue({ ok: true, messageId: 'm-1' });
     expect(reply.statusCode).toBe(200);
     expect(JSON.parse(reply.body)).toEqual({ status: 'queued', messageId: 'm-1', routes: [] });
-    expect(JSON.parse(replyToEnqueue({ ok: true, messageId: 'm-2' }, { routes: ['paging'] }).body)).toEqual({ status: 'queued', messageId: 'm-2', routes: ['paging'] });
+    expect(JSON.parse(replyToEnqueue({ ok: true, messageId: 'm-2' }, { routes: ['paging'] }).body)).toEqual({
+      status: 'queued',
+      messageId: 'm-2',
+      routes: ['paging'],
+    });
   });
 
   it('answers 503 when SQS was unreachable and 502 when it refused, so Panther retries', () => {
@@ -218,7 +237,11 @@ describe('quarantine mode', () => {
       messageBody: latin1.toString('base64'),
       attributes: { reason: 'not-utf8', encoding: 'base64' },
     });
-    expect(decide({ body: 'hello' }, QUARANTINE)).toMatchObject({ action: 'quarantine', messageBody: 'hello', attributes: { reason: 'not-json' } });
+    expect(decide({ body: 'hello' }, QUARANTINE)).toMatchObject({
+      action: 'quarantine',
+      messageBody: 'hello',
+      attributes: { reason: 'not-json' },
+    });
   });
 
   it('still refuses what cannot be queued at all: an empty body, or one over 1 MiB', () => {
