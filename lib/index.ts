@@ -2,14 +2,12 @@
  * What this package offers other code: the CDK constructs, and for subscribers the alert's JSON
  * Schema, its TypeScript type and a ready validator (the same standalone one the receiver uses).
  */
+export { AlertQueues, type AlertQueuesProps, type AlertRoute, type QueuePair } from './alert-queues';
+export { ExampleConsumer, type ExampleConsumerProps } from './example-consumer';
 export { ForwarderMonitoring, type ForwarderMonitoringProps } from './forwarder-monitoring';
-export {
-  PantherAlertForwarder,
-  type AlertRoute,
-  type AlertRouteProps,
-  type PantherAlertForwarderProps,
-} from './panther-alert-forwarder';
+export { type AlertRouteProps, PantherAlertForwarder, type PantherAlertForwarderProps } from './panther-alert-forwarder';
 export { PantherAlertForwarderStack, type PantherAlertForwarderStackProps } from './panther-alert-forwarder-stack';
+export { WebhookReceiver, type WebhookReceiverProps } from './webhook-receiver';
 export type { PantherAlert } from '../functions/core/generated/panther-alert';
 export { default as isPantherAlert } from '../functions/core/generated/validate-panther-alert';
 export { default as pantherAlertSchema } from '../functions/core/panther-alert.schema.json';

@@ -3,7 +3,8 @@
  * per function with the SDK, middy and the standalone validator inside. Runs after the schema
  * code generation on `npm run build`, before every test run and before every `cdk synth` here.
  */
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 import { generateAlertCode } from './generate-alert-code';
 
@@ -13,10 +14,12 @@ export const BUNDLE_DIR = join(ROOT, 'dist', 'lambda');
 export async function buildFunctions(): Promise<void> {
   await generateAlertCode();
   await Promise.all(
-    ['receiver', 'example-consumer'].map((name) =>
-      build({
+    ['receiver', 'example-consumer'].map(async (name) => {
+      const outfile = join(BUNDLE_DIR, name, 'index.js');
+      const built = await build({
         entryPoints: [join(ROOT, 'functions', `${name}.ts`)],
-        outfile: join(BUNDLE_DIR, name, 'index.js'),
+        outfile,
+        write: false,
         bundle: true,
         platform: 'node',
         target: 'node24',
@@ -25,9 +28,19 @@ export async function buildFunctions(): Promise<void> {
         // Prefer the SDK's ES modules: they tree-shake (a smaller, faster-loading bundle).
         mainFields: ['module', 'main'],
         logLevel: 'warning',
-      }),
-    ),
+      });
+      replaceIfChanged(outfile, Buffer.from(built.outputFiles[0]!.contents));
+    }),
   );
+}
+
+/** Unchanged bundles are left alone, and a changed one appears at once (rename), never half-written. */
+function replaceIfChanged(file: string, contents: Buffer): void {
+  if (existsSync(file) && readFileSync(file).equals(contents)) return;
+  mkdirSync(dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, contents);
+  renameSync(partial, file);
 }
 
 if (require.main === module) {
