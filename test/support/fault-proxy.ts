@@ -18,12 +18,16 @@ export type Fault =
   /** Answer 429 ThrottlingException. */
   | 'throttle'
   /** Answer 200 with a body that is not what the API returns. */
-  | 'malformed';
+  | 'malformed'
+  /** Forward to the real server, a second late (a slow dependency). */
+  | 'slow';
 
 export interface FaultProxy {
   readonly endpoint: string;
   /** Faults for the next requests, in order; afterwards `fallback` applies. */
   plan(faults: readonly Fault[], fallback?: Fault): void;
+  /** Picks the fault from each request's body instead (undefined: the plan decides). */
+  chooseBy(choose: ((body: string) => Fault | undefined) | undefined): void;
   /** Requests seen, by the fault they got. */
   readonly seen: Fault[];
   close(): Promise<void>;
@@ -33,18 +37,32 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
   let queue: Fault[] = [];
   let fallback: Fault = 'pass';
+  let chooser: ((body: string) => Fault | undefined) | undefined;
   const seen: Fault[] = [];
   const held = new Set<ServerResponse>();
 
   const json = (res: ServerResponse, status: number, body: object) =>
     res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(body));
 
+  const pass = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+    const out = forward(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    out.on('error', () => req.socket.destroy());
+    out.end(body);
+  };
+
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const fault = queue.shift() ?? fallback;
-    seen.push(fault);
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const fault = chooser?.(body.toString('utf8')) ?? queue.shift() ?? fallback;
+      seen.push(fault);
       switch (fault) {
         case 'hang':
           held.add(res);
@@ -57,17 +75,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           return json(res, 429, { __type: 'ThrottlingException', message: 'fault proxy: rate exceeded' });
         case 'malformed':
           return res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end('{"SecretString": 42, "garbage');
-        case 'pass': {
-          const out = forward(
-            { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-            (answer) => {
-              res.writeHead(answer.statusCode ?? 502, answer.headers);
-              answer.pipe(res);
-            },
-          );
-          out.on('error', () => req.socket.destroy());
-          return void out.end(Buffer.concat(chunks));
-        }
+        case 'slow':
+          return void setTimeout(() => pass(req, res, body), 1_000);
+        case 'pass':
+          return pass(req, res, body);
       }
     });
   });
@@ -78,6 +89,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     plan(faults, then = 'pass') {
       queue = [...faults];
       fallback = then;
+    },
+    chooseBy(choose) {
+      chooser = choose;
     },
     seen,
     close: async () => {

@@ -5,6 +5,7 @@ import {
   decideOnDelivery,
   describeErrors,
   type DeliveryPolicy,
+  MAX_ATTRIBUTE_CHARS,
   MAX_MESSAGE_BYTES,
   replyToEnqueue,
   UNEXPECTED_FAILURE_REPLY,
@@ -210,6 +211,20 @@ describe('authentication', () => {
   });
 });
 
+describe('attributes', () => {
+  it('caps every attribute taken from the body the same way, so a body that fits is never refused for one', () => {
+    const long = 'A'.repeat(300_000); // three of them: a body of 900 KB, under SQS's 1 MiB
+    const decision = decide({ body: JSON.stringify(baseAlert({ type: long, id: long, alertId: long })) }, REJECT);
+    expect(decision.action).toBe('enqueue');
+    if (decision.action !== 'enqueue') return;
+    expect(decision.attributes.type).toBe('A'.repeat(MAX_ATTRIBUTE_CHARS));
+    expect(decision.attributes.detectionId).toBe('A'.repeat(MAX_ATTRIBUTE_CHARS));
+    expect(decision.attributes.alertId).toBe('A'.repeat(MAX_ATTRIBUTE_CHARS));
+    // The body keeps the full values.
+    expect((JSON.parse(decision.messageBody) as { type: string }).type).toHaveLength(300_000);
+  });
+});
+
 describe('quarantine mode', () => {
   it('quarantines an authenticated body that is not an alert, with the reason and errors as attributes', () => {
     const body = JSON.stringify(baseAlert({ severity: 'URGENT' }));
@@ -242,6 +257,19 @@ describe('quarantine mode', () => {
       messageBody: 'hello',
       attributes: { reason: 'not-json' },
     });
+  });
+
+  it.each([
+    ['a non-JSON body with a raw U+FFFE', 'hello \ufffe there'],
+    ['a non-JSON body with a raw U+FFFF', 'odd \uffff'],
+    ['a JSON non-alert with a raw U+FFFF in a string', JSON.stringify({ id: 'x', note: 'odd \uffff' })],
+    ['a body with a raw control character', 'bell \u0007'],
+  ])('keeps the exact bytes of %s as base64 (SQS cannot store it as text)', (_name, text) => {
+    const bytes = Buffer.from(text, 'utf8');
+    const decision = decideOnDelivery(asBase64(bytes), QUARANTINE);
+    expect(decision).toMatchObject({ action: 'quarantine', attributes: { encoding: 'base64' } });
+    if (decision.action !== 'quarantine') return;
+    expect(Buffer.from(decision.messageBody, 'base64').equals(bytes)).toBe(true);
   });
 
   it('still refuses what cannot be queued at all: an empty body, or one over 1 MiB', () => {

@@ -1,0 +1,182 @@
+/**
+ * What Panther sees when a dependency misbehaves: the receiver (built as the handler module builds
+ * it, with the real adapters) against a real fauxqs server and the embedded Secrets Manager, each
+ * behind a fault proxy on 127.0.0.1. Every case asserts the status, an upper bound on the time, and
+ * exactly what is on every queue. README.md's table "What Panther sees when…" is this matrix.
+ */
+import { GetQueueAttributesCommand, PurgeQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { readReceiverConfig } from '../../functions/core/receiver-config';
+import type { AwsClientTarget } from '../../functions/runtime/aws-client-options';
+import { createReceiver, type ProxyHandler } from '../../functions/runtime/create-receiver';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localSqsClient } from '../../functions/runtime/local-aws';
+import { createQueueSender, createSqsClient } from '../../functions/runtime/queue-sender';
+import { createSecretSource, SECRET_CACHE_MS, secretsManagerReader } from '../../functions/runtime/secret-source';
+import { createForwarderQueues, type LocalQueues } from '../../local/embedded-sqs';
+import type { EmbeddedSecrets } from '../../local/embedded-secrets';
+import { lambdaContext } from '../../local/webhook-server';
+import { baseAlert } from '../../scripts/sample-alerts';
+import { type Fault, type FaultProxy, startFaultProxy } from '../support/fault-proxy';
+import { invoke, startTestSecrets, TEST_SECRET_ID } from '../support/handler';
+import { closedPort } from '../support/network';
+import { startSqsServer, stopAll } from '../support/processes';
+
+let secretsServer: EmbeddedSecrets;
+let sqsProxy: FaultProxy;
+let secretsProxy: FaultProxy;
+let sqs: SQSClient;
+let queues: LocalQueues;
+
+beforeAll(async () => {
+  const [sqsServer, secrets] = await Promise.all([startSqsServer(), startTestSecrets()]);
+  secretsServer = secrets;
+  const endpoint = sqsServer.printed['SQS endpoint']!;
+  sqs = localSqsClient(endpoint);
+  queues = await createForwarderQueues(sqs, { name: 'matrix', routes: ['paging'] });
+  [sqsProxy, secretsProxy] = await Promise.all([startFaultProxy(endpoint), startFaultProxy(secretsServer.endpoint)]);
+});
+afterAll(async () => {
+  await Promise.all([sqsProxy.close(), secretsProxy.close()]);
+  await stopAll();
+  await secretsServer.stop();
+});
+beforeEach(() => {
+  sqsProxy.plan([], 'pass');
+  secretsProxy.plan([], 'pass');
+});
+
+const target = (endpoint: string): AwsClientTarget => ({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+
+/** A receiver through the proxies, on a clock the test can move (for the secret's cache). */
+function receiver(
+  options: { sqsEndpoint?: string; secretsEndpoint?: string; routeQueueUrl?: string; clock?: { now: number } } = {},
+): ProxyHandler {
+  const config = readReceiverConfig({
+    QUEUE_URL: queues.queueUrl,
+    QUARANTINE_QUEUE_URL: queues.quarantineQueueUrl,
+    SECRET_ID: TEST_SECRET_ID,
+    AUTH_HEADER_NAME: 'X-Panther-Webhook-Secret',
+    ROUTES: JSON.stringify([
+      { name: 'paging', queueUrl: options.routeQueueUrl ?? queues.routeQueueUrls.paging, severities: ['HIGH', 'CRITICAL'] },
+    ]),
+    REQUEST_LOG: 'off',
+  });
+  const clock = options.clock ?? { now: Date.now() };
+  return createReceiver(config, {
+    send: createQueueSender(createSqsClient(target(options.sqsEndpoint ?? sqsProxy.endpoint))),
+    secrets: createSecretSource(secretsManagerReader(TEST_SECRET_ID, target(options.secretsEndpoint ?? secretsProxy.endpoint)), {
+      now: () => clock.now,
+    }),
+  });
+}
+
+const HIGH = Buffer.from(JSON.stringify(baseAlert({ severity: 'HIGH' })));
+
+async function deliver(handler: ProxyHandler, body: Buffer = HIGH): Promise<{ status: number; ms: number; body: Record<string, unknown> }> {
+  const started = performance.now();
+  const result = await invoke(handler, body, lambdaContext());
+  return { status: result.statusCode, ms: performance.now() - started, body: JSON.parse(result.body) };
+}
+
+/** How many messages each queue holds now (exact on fauxqs), emptying them for the next case. */
+async function onQueues(): Promise<{ alerts: number; paging: number; quarantine: number }> {
+  const count = async (url: string) => {
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
+    return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
+  };
+  const [alerts, paging, quarantine] = await Promise.all(
+    [queues.queueUrl, queues.routeQueueUrls.paging!, queues.quarantineQueueUrl].map(count),
+  );
+  return { alerts: alerts!, paging: paging!, quarantine: quarantine! };
+}
+
+/** The Lambda times out at 10 s; our answer must come before it (and Panther's patience). */
+const LAMBDA_TIMEOUT_MS = 10_000;
+
+describe('SQS misbehaving (secret healthy)', () => {
+  it.each<[string, Fault[], Fault, number, number, { alerts: number; paging: number }]>([
+    // case, faults for the first sends, then, status, upper bound (ms), queues after
+    ['hangs once, then is healthy', ['hang'], 'pass', 200, 5_000, { alerts: 1, paging: 1 }],
+    ['answers 500 once', ['error500'], 'pass', 200, 2_000, { alerts: 1, paging: 1 }],
+    ['throttles once', ['throttle'], 'pass', 200, 2_000, { alerts: 1, paging: 1 }],
+    ['resets once', ['reset'], 'pass', 200, 2_000, { alerts: 1, paging: 1 }],
+    ['answers slowly (1 s)', [], 'slow', 200, 3_000, { alerts: 1, paging: 1 }],
+    ['hangs on every attempt', [], 'hang', 503, 6_500, { alerts: 0, paging: 0 }],
+    ['resets every connection', [], 'reset', 503, 2_000, { alerts: 0, paging: 0 }],
+    ['answers 500 every time', [], 'error500', 502, 2_000, { alerts: 0, paging: 0 }],
+    ['throttles every time', [], 'throttle', 502, 4_000, { alerts: 0, paging: 0 }],
+  ])(
+    '%s: %s',
+    async (_name, faults, then, status, withinMs, after) => {
+      const handler = receiver();
+      await deliver(handler, Buffer.from(JSON.stringify(baseAlert({ severity: 'LOW' })))); // reads the secret, warms the client
+      await onQueues();
+      // Faults apply to the sends of this delivery only (the alert queue's and the route's run in parallel).
+      sqsProxy.plan([...faults, ...faults], then);
+      const answer = await deliver(handler);
+      sqsProxy.plan([], 'pass');
+      expect({ status: answer.status, fast: answer.ms < withinMs }).toEqual({ status, fast: true });
+      expect(answer.ms).toBeLessThan(LAMBDA_TIMEOUT_MS - 1_000);
+      expect(await onQueues()).toEqual({ ...after, quarantine: 0 });
+    },
+    30_000,
+  );
+
+  it('refuses connections: 503 at once, nothing queued', async () => {
+    const answer = await deliver(receiver({ sqsEndpoint: `http://127.0.0.1:${await closedPort()}` }));
+    expect(answer.status).toBe(503);
+    expect(answer.ms).toBeLessThan(2_000);
+    expect(await onQueues()).toEqual({ alerts: 0, paging: 0, quarantine: 0 });
+  });
+
+  it('one route queue down: 502 so Panther retries; the alert queue has its copy (at least once)', async () => {
+    const answer = await deliver(receiver({ routeQueueUrl: `${queues.routeQueueUrls.paging}-gone` }));
+    expect(answer.status).toBe(502);
+    expect(answer.ms).toBeLessThan(2_000);
+    expect(await onQueues()).toEqual({ alerts: 1, paging: 0, quarantine: 0 });
+  });
+});
+
+describe('Secrets Manager misbehaving', () => {
+  it.each<[Fault]>([['hang'], ['reset'], ['error500'], ['malformed']])(
+    'with no value ever read, %s: 503 quickly, nothing queued',
+    async (fault) => {
+      secretsProxy.plan([], fault);
+      const answer = await deliver(receiver());
+      expect(answer.status).toBe(503);
+      expect(answer.body).toMatchObject({ error: 'authentication unavailable; retry later' });
+      expect(answer.ms).toBeLessThan(4_000);
+      expect(await onQueues()).toEqual({ alerts: 0, paging: 0, quarantine: 0 });
+    },
+    15_000,
+  );
+
+  it('with no value ever read, refused: 503 quickly', async () => {
+    const answer = await deliver(receiver({ secretsEndpoint: `http://127.0.0.1:${await closedPort()}` }));
+    expect(answer.status).toBe(503);
+    expect(answer.ms).toBeLessThan(3_000);
+  });
+
+  it.each<[Fault]>([['hang'], ['reset'], ['error500'], ['malformed']])(
+    'with a cached secret past its refresh time, %s: the next alerts are 2xx, the first within 3 s, the second within 1 s',
+    async (fault) => {
+      const clock = { now: Date.now() };
+      const handler = receiver({ clock });
+      expect((await deliver(handler)).status).toBe(200);
+      secretsProxy.plan([], fault);
+      clock.now += SECRET_CACHE_MS + 1;
+      const first = await deliver(handler);
+      const second = await deliver(handler);
+      expect([first.status, second.status]).toEqual([200, 200]);
+      expect(first.ms).toBeLessThan(3_000);
+      expect(second.ms).toBeLessThan(1_000);
+      expect(await onQueues()).toEqual({ alerts: 3, paging: 3, quarantine: 0 });
+    },
+    15_000,
+  );
+});
