@@ -9,6 +9,7 @@ import { localSqsClient } from '../../functions/runtime/local-aws';
 import { baseAlert, distinctAlerts, INVALID_CASES } from '../corpus/panther-payloads';
 import { expectCorpusDelivered } from '../support/corpus-delivery';
 import { postBody } from '../support/http';
+import { startFaultProxy } from '../support/fault-proxy';
 import { faultProxy, freeStablePort } from '../support/network';
 import { deliverLikePanther, inParallel } from '../support/panther-client';
 import { authHeaderOf, startLocalMode, startSqsServer, stopAll, type RunningProcess } from '../support/processes';
@@ -81,16 +82,27 @@ describe('local mode end to end', () => {
     expect(await drainQueue(sqs, local.printed['Queue URL']!, { idleReceives: 1 })).toEqual([]);
   });
 
-  it('under load (2,000 distinct alerts, 32 connections) queues every acknowledged alert exactly once', async () => {
-    const local = await startLocalMode();
+  it('in a storm (5,000 distinct alerts, 64 connections, every SQS call slowed by 50 ms) queues every acknowledged alert exactly once', async () => {
+    const sqsServer = await startSqsServer();
+    const slowSqs = await startFaultProxy(sqsServer.printed['SQS endpoint']!, { slowMs: 50 });
+    slowSqs.plan([], 'slow');
+    cleanups.push(slowSqs.close);
+    const local = await startLocalMode({
+      QUEUE_URL: sqsServer.printed['Queue URL'],
+      QUARANTINE_QUEUE_URL: sqsServer.printed['Quarantine queue URL'],
+      AWS_ENDPOINT_URL_SQS: slowSqs.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    });
     const auth = authHeaderOf(local);
-    const bodies = distinctAlerts(2_000, 'load');
+    const bodies = distinctAlerts(5_000, 'storm');
     let next = 0;
     const acknowledged = new Set<string>();
     const statuses: number[] = [];
     const result = await autocannon({
       url: local.printed['Webhook URL']!,
-      connections: 32,
+      connections: 64,
       amount: bodies.length,
       timeout: 30,
       requests: [
@@ -112,7 +124,7 @@ describe('local mode end to end', () => {
     expect(statuses).toHaveLength(bodies.length);
     expect(statuses.every((s) => s === 200)).toBe(true);
 
-    const messages = await drainQueue(localSqsClient(local.printed['SQS endpoint']!), local.printed['Queue URL']!, {
+    const messages = await drainQueue(localSqsClient(sqsServer.printed['SQS endpoint']!), sqsServer.printed['Queue URL']!, {
       expected: bodies.length + 1,
       idleReceives: 2,
     });

@@ -19,7 +19,7 @@ export type Fault =
   | 'throttle'
   /** Answer 200 with a body that is not what the API returns. */
   | 'malformed'
-  /** Forward to the real server, a second late (a slow dependency). */
+  /** Forward to the real server, late (a slow dependency): `slowMs`, a second by default. */
   | 'slow';
 
 export interface FaultProxy {
@@ -33,7 +33,7 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-export async function startFaultProxy(target: string): Promise<FaultProxy> {
+export async function startFaultProxy(target: string, { slowMs = 1_000 }: { slowMs?: number } = {}): Promise<FaultProxy> {
   const upstream = new URL(target);
   let queue: Fault[] = [];
   let fallback: Fault = 'pass';
@@ -76,7 +76,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         case 'malformed':
           return res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end('{"SecretString": 42, "garbage');
         case 'slow':
-          return void setTimeout(() => pass(req, res, body), 1_000);
+          return void setTimeout(() => pass(req, res, body), slowMs);
         case 'pass':
           return pass(req, res, body);
       }
