@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseRoutes, type Route } from '../functions/core/routes';
 import { decidePayload } from '../functions/core/webhook-core';
 import { httpPost } from './http-post';
 import { redrive } from './redrive';
@@ -20,10 +21,11 @@ Commands:
       "Send Test Alert" button does; print the answer. Exit 1 unless it is a 2xx.
       --url defaults to the local webhook, http://127.0.0.1:$PORT/alerts (PORT 3000).
 
-  tail [--queue-url URL] [--endpoint URL] [--json] [--delete] [--max N] [--timeout SECONDS]
+  tail [--queue-url URL | --route NAME] [--endpoint URL] [--json] [--delete] [--max N] [--timeout SECONDS]
       Long-poll the alert queue and print one summary line per alert (--json: one JSON
       object per line with messageId, attributes and the alert). Messages stay on the
-      queue unless --delete. Without --queue-url: $QUEUE_URL, else local mode's queue.
+      queue unless --delete. Without --queue-url: $QUEUE_URL, else local mode's alert
+      queue (standard or FIFO), or with --route that route's queue.
       The endpoint comes from --endpoint, AWS_ENDPOINT_URL_SQS / AWS_ENDPOINT_URL, a local
       queue URL's port, or the region. Stops on Ctrl-C, after --max alerts or --timeout.
 
@@ -31,13 +33,16 @@ Commands:
       Check payload files exactly as the webhook would and print each error.
       Exit 1 if any file would be refused.
 
-  redrive --from URL --to URL [--revalidate] [--endpoint URL] [--max N]
+  redrive --from URL --to URL [--revalidate [--routes JSON]] [--endpoint URL] [--max N]
       Move messages between queues, printing progress: with SQS's message move task where the
       server supports it (a dead-letter queue back to its queue), else at least once (send, then
       delete).
       --revalidate (quarantine -> alert queue, after a schema fix): only bodies that are now
-      valid alerts move, with fresh routing attributes; the rest stay. Without it (dead-letter
-      queue -> alert queue) bodies and attributes move unchanged.
+      valid alerts move, with fresh routing attributes; the rest stay. --routes (default
+      $ROUTES) is the receiver's ROUTES, [{"name","queueUrl","severities"?,"types"?}]: each
+      alert also goes to every route it matches, as the receiver would have sent it (the
+      stack's QuarantineRedriveCommand output has it filled in). Without --revalidate
+      (dead-letter queue -> alert queue) bodies and attributes move unchanged.
 
   stats [--queue-url URL]... [--endpoint URL]
       Approximate counts per queue: visible, in flight, delayed. Without --queue-url: every
@@ -120,14 +125,17 @@ function validate(args: string[]): number {
 async function tail(args: string[]): Promise<number> {
   const { values } = parse(args, {
     'queue-url': { type: 'string' },
+    route: { type: 'string' },
     endpoint: { type: 'string' },
     json: { type: 'boolean', default: false },
     delete: { type: 'boolean', default: false },
     max: { type: 'string' },
     timeout: { type: 'string' },
   });
+  if (values.route !== undefined && values['queue-url'] !== undefined) throw new UsageError('tail takes --queue-url or --route, not both');
   return tailQueue({
-    queueUrl: values['queue-url'] ?? process.env.QUEUE_URL,
+    queueUrl: values.route === undefined ? (values['queue-url'] ?? process.env.QUEUE_URL) : undefined,
+    route: values.route,
     endpoint: values.endpoint,
     json: values.json ?? false,
     deleteMessages: values.delete ?? false,
@@ -141,14 +149,25 @@ async function redriveCommand(args: string[]): Promise<number> {
     from: { type: 'string' },
     to: { type: 'string' },
     revalidate: { type: 'boolean', default: false },
+    routes: { type: 'string' },
     endpoint: { type: 'string' },
     max: { type: 'string' },
   });
   if (!values.from || !values.to) throw new UsageError('redrive needs --from and --to queue URLs');
+  const routesJson = values.routes ?? process.env.ROUTES;
+  if (routesJson && !values.revalidate)
+    throw new UsageError('--routes goes with --revalidate (dead letters go back unchanged to one queue)');
+  let routes: Route[];
+  try {
+    routes = parseRoutes(routesJson);
+  } catch (error) {
+    throw new UsageError(`--routes: ${(error as Error).message}`);
+  }
   const result = await redrive(sqsClientFor(values.from, values.endpoint), {
     from: values.from,
     to: values.to,
     revalidate: values.revalidate ?? false,
+    routes,
     max: positiveInteger('--max', values.max),
     progress: (line) => console.error(line),
   });

@@ -1,7 +1,8 @@
 /**
  * `redrive`: moves messages from one queue to another, at least once (send, then delete). From the
  * quarantine, each body is first checked again with the current schema: what is now a valid alert
- * goes to the alert queue with its routing attributes, exactly as the receiver would have sent it;
+ * goes to the alert queue and every route it matches with its routing attributes, exactly as the
+ * receiver would have sent it;
  * what is still invalid stays in quarantine. From a dead-letter queue, bodies and attributes move
  * unchanged — by SQS's message move task where the server has one, else by copying.
  */
@@ -16,14 +17,17 @@ import {
   type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { fifoParameters, toMessageAttributes } from '../functions/runtime/queue-sender';
+import { matchingRoutes, type Route } from '../functions/core/routes';
 import { decidePayload } from '../functions/core/webhook-core';
+import { fifoParameters, toMessageAttributes } from '../functions/runtime/queue-sender';
 
 export interface RedriveOptions {
   readonly from: string;
   readonly to: string;
   /** Check each body against the schema again (quarantine → alert queue). */
   readonly revalidate: boolean;
+  /** With revalidate: the receiver's routes; each alert also goes to every route it matches, as the receiver sends it. */
+  readonly routes?: readonly Route[];
   /** Stop after this many messages. */
   readonly max?: number;
   readonly progress?: (line: string) => void;
@@ -68,6 +72,8 @@ async function moveTask(sqs: SQSClient, options: RedriveOptions): Promise<Redriv
 }
 
 interface Redriven {
+  /** Where it goes: the destination, and with revalidate every matching route's queue. */
+  readonly queueUrls: readonly string[];
   readonly body: string;
   readonly attributes: Record<string, MessageAttributeValue>;
   /** What a FIFO destination needs; unused for a standard one. */
@@ -76,10 +82,11 @@ interface Redriven {
 }
 
 /** The message to send for one received message, or undefined when it must stay. */
-function redriven(message: Message, revalidate: boolean): Redriven | undefined {
-  if (!revalidate) {
+function redriven(message: Message, options: RedriveOptions): Redriven | undefined {
+  if (!options.revalidate) {
     const attributes = message.MessageAttributes ?? {};
     return {
+      queueUrls: [options.to],
       body: message.Body ?? '',
       attributes,
       messageGroupId: message.Attributes?.MessageGroupId,
@@ -88,10 +95,11 @@ function redriven(message: Message, revalidate: boolean): Redriven | undefined {
   }
   const base64 = message.MessageAttributes?.encoding?.StringValue === 'base64';
   const body = Buffer.from(message.Body ?? '', base64 ? 'base64' : 'utf8');
-  // Exactly what the receiver would send now: same body, same attributes, same FIFO group.
+  // Exactly what the receiver would send now: same body, attributes, FIFO group and routes.
   const decision = decidePayload({ body: body.toString('base64'), isBase64Encoded: true }, 'reject');
   if (decision.action !== 'enqueue') return undefined;
   return {
+    queueUrls: [options.to, ...matchingRoutes(options.routes ?? [], decision.attributes).map((route) => route.queueUrl)],
     body: decision.messageBody,
     attributes: toMessageAttributes(decision.attributes),
     messageGroupId: decision.messageGroupId,
@@ -124,21 +132,24 @@ export async function redrive(sqs: SQSClient, options: RedriveOptions): Promise<
     const fresh = Messages.filter((m) => !seenKept.has(m.MessageId!));
     if (fresh.length === 0) break;
     for (const message of fresh) {
-      const next = redriven(message, options.revalidate);
+      const next = redriven(message, options);
       if (next === undefined) {
         seenKept.add(message.MessageId!);
         kept += 1;
         continue;
       }
-      // Send first, delete after: a crash in between repeats a message, never loses one.
-      await sqs.send(
-        new SendMessageCommand({
-          QueueUrl: options.to,
-          MessageBody: next.body,
-          MessageAttributes: next.attributes,
-          ...fifoParameters(options.to, next.messageGroupId, next.deduplicationId),
-        }),
-      );
+      // Send first (to every queue), delete after: a crash in between repeats a message, never
+      // loses one; FIFO queues drop the repeat by its deduplication id.
+      for (const queueUrl of next.queueUrls) {
+        await sqs.send(
+          new SendMessageCommand({
+            QueueUrl: queueUrl,
+            MessageBody: next.body,
+            MessageAttributes: next.attributes,
+            ...fifoParameters(queueUrl, next.messageGroupId, next.deduplicationId),
+          }),
+        );
+      }
       await sqs.send(new DeleteMessageCommand({ QueueUrl: options.from, ReceiptHandle: message.ReceiptHandle! }));
       moved += 1;
     }

@@ -1,5 +1,6 @@
 /** How the CLI reaches a queue: local mode's SQS, or AWS (or whatever the standard variables say). */
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localSqsClient } from '../functions/runtime/local-aws';
 
 /** Local mode's SQS: the given endpoint, else 127.0.0.1 on SQS_PORT (default 4566). */
@@ -25,4 +26,23 @@ export function sqsClientFor(queueUrl: string, endpoint?: string): SQSClient {
     ...(target === undefined ? {} : { endpoint: target, useQueueUrlAsEndpoint: false }),
     ...(local ? { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS } : {}),
   });
+}
+
+/**
+ * Local mode's alert queue, or a route's queue: `panther-alerts[-<route>]`, standard or (FIFO=true)
+ * with `.fifo`. Fails naming what it looked for, so a mistyped route says so.
+ */
+export async function localQueueUrl(sqs: SQSClient, route?: string): Promise<string> {
+  const name = route === undefined ? SETTINGS.localQueueName : `${SETTINGS.localQueueName}-${route}`;
+  for (const queueName of [name, `${name}.fifo`]) {
+    try {
+      const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
+      if (QueueUrl) return QueueUrl;
+    } catch (error) {
+      if ((error as Error).name !== 'QueueDoesNotExist' && (error as Error).name !== 'AWS.SimpleQueueService.NonExistentQueue') throw error;
+    }
+  }
+  throw new Error(
+    `no queue ${name} or ${name}.fifo on local mode's SQS${route === undefined ? '' : ` (is the route ${route} in LOCAL_ROUTES?)`}`,
+  );
 }

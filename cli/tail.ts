@@ -1,9 +1,11 @@
 /** `tail`: long-polls the alert queue and prints what arrives, deleting only when asked. */
-import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, type SQSClient, type Message } from '@aws-sdk/client-sqs';
-import { localModeClient, sqsClientFor } from './sqs-client';
+import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { localModeClient, localQueueUrl, sqsClientFor } from './sqs-client';
 
 export interface TailOptions {
   readonly queueUrl?: string;
+  /** Local mode: this route's queue instead of the alert queue. */
+  readonly route?: string;
   readonly endpoint?: string;
   readonly json: boolean;
   readonly deleteMessages: boolean;
@@ -13,10 +15,9 @@ export interface TailOptions {
 
 async function resolveQueue(options: TailOptions): Promise<{ sqs: SQSClient; queueUrl: string }> {
   if (options.queueUrl !== undefined) return { sqs: sqsClientFor(options.queueUrl, options.endpoint), queueUrl: options.queueUrl };
-  // Nothing named: local mode's queue.
+  // Nothing named: local mode's alert (or route) queue, whichever of standard and FIFO exists.
   const sqs = localModeClient(options.endpoint);
-  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'panther-alerts' }));
-  return { sqs, queueUrl: QueueUrl! };
+  return { sqs, queueUrl: await localQueueUrl(sqs, options.route) };
 }
 
 export function summaryLine(message: Message): string {

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -94,6 +94,13 @@ export class AlertQueues extends Construct {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue holds payloads to inspect and redrive; it needs no dead-letter queue of its own.',
     });
+  }
+
+  /** The routes as the receiver's ROUTES (and `redrive --routes`) take them, as JSON. */
+  public routesJson(): string {
+    return Stack.of(this).toJsonString(
+      this.routes.map(({ name, severities, types, queue }) => ({ name, queueUrl: queue.queueUrl, severities, types })),
+    );
   }
 
   /** The queues a subscriber may read: the alert queue and every route's queue. */

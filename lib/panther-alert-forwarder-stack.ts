@@ -63,6 +63,17 @@ export class PantherAlertForwarderStack extends Stack {
         ` --query SecretString --output text | node -e "console.log('${authHeaderName}: '+JSON.parse(require('fs').readFileSync(0,'utf8')).current)"`,
       ]),
     });
+    new CfnOutput(this, 'QuarantineRedriveCommand', {
+      description: 'After a schema fix: moves quarantined bodies that are alerts now to the alert queue and the routes they match',
+      value: Fn.join('', [
+        'npx panther-forwarder redrive --from ',
+        quarantineQueue.queueUrl,
+        ' --to ',
+        alertQueue.queueUrl,
+        ' --revalidate',
+        ...(this.forwarder.routes.length ? [" --routes '", this.forwarder.queues.routesJson(), "'"] : []),
+      ]),
+    });
     for (const route of this.forwarder.routes) {
       new CfnOutput(this, `${route.id}QueueUrl`, { description: `Alerts of route ${route.name}`, value: route.queue.queueUrl });
       new CfnOutput(this, `${route.id}QueueArn`, { value: route.queue.queueArn });

@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -71,13 +71,7 @@ export class WebhookReceiver extends Construct {
         AUTH_HEADER_NAME: props.authHeaderName,
         SECRET_ID: this.secret.secretArn,
         METRICS_SCOPE: props.metricsScope,
-        ...(queues.routes.length
-          ? {
-              ROUTES: Stack.of(this).toJsonString(
-                queues.routes.map(({ name, severities, types, queue }) => ({ name, queueUrl: queue.queueUrl, severities, types })),
-              ),
-            }
-          : {}),
+        ...(queues.routes.length ? { ROUTES: queues.routesJson() } : {}),
       },
     });
     queues.grantSend(role);

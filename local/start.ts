@@ -21,6 +21,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkRoutes, type RouteFilter } from '../functions/core/routes';
 import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localSqsClient } from '../functions/runtime/local-aws';
 import { createForwarderQueues, untilStopSignal, type EmbeddedSqs } from './embedded-sqs';
@@ -39,10 +40,22 @@ function port(name: string, fallback: number): number {
   return value;
 }
 
+/** LOCAL_ROUTES, checked by the same validator the construct and the receiver use. */
+function localRoutes(): RouteFilter[] {
+  const json = process.env.LOCAL_ROUTES || '[]';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw new Error('LOCAL_ROUTES: not JSON');
+  }
+  return checkRoutes(parsed, 'LOCAL_ROUTES');
+}
+
 /** Points the handler at the embedded server through the same variables it honours in AWS. */
 async function useEmbeddedSqs(): Promise<EmbeddedSqs> {
   const sqs = await startEmbeddedSqsThread(port('SQS_PORT', 4566), HOST);
-  const routes = JSON.parse(process.env.LOCAL_ROUTES || '[]') as Array<{ name: string; severities?: string[]; types?: string[] }>;
+  const routes = localRoutes();
   const queues = await createForwarderQueues(localSqsClient(sqs.endpoint), {
     fifo: process.env.FIFO === 'true',
     routes: routes.map((route) => route.name),
@@ -102,7 +115,10 @@ async function main(): Promise<void> {
   console.log(`SQS endpoint: ${sqsEndpoint}`);
   console.log(`Header: ${header}`);
   console.log(`Ready. In another terminal: npx panther-forwarder send-test-alert --header '${header}'`);
-  console.log('then: npx panther-forwarder tail      (Ctrl-C stops)');
+  // tail finds the alert queue (standard or FIFO) and each route's queue by itself.
+  const routeNames = (JSON.parse(process.env.ROUTES || '[]') as Array<{ name: string }>).map((route) => route.name);
+  console.log(`then: npx panther-forwarder tail${embedded ? '' : ` --queue-url ${process.env.QUEUE_URL}`}      (Ctrl-C stops)`);
+  if (embedded) for (const name of routeNames) console.log(`  or: npx panther-forwarder tail --route ${name}`);
 
   await stopSignal;
   server.closeAllConnections();

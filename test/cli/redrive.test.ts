@@ -148,3 +148,88 @@ describe('redrive into FIFO queues', () => {
     expect(messages.map((m) => m.Attributes?.MessageGroupId)).toEqual(['AWS.CloudTrail.RootActivity', 'AWS.CloudTrail.RootActivity']);
   });
 });
+
+describe('redrive --revalidate with routes', () => {
+  /** Quarantines these bodies, as the receiver did before a schema fix. */
+  async function quarantine(sqs: ReturnType<typeof localSqsClient>, queueUrl: string, bodies: readonly string[]): Promise<void> {
+    for (const body of bodies) {
+      const reason = { reason: { DataType: 'String', StringValue: 'not-an-alert' } };
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, MessageAttributes: reason }));
+    }
+  }
+
+  it('fans out exactly as the receiver does: a HIGH alert to the alert queue and the paging queue, a LOW one to the alert queue only', async () => {
+    const sqs = localSqsClient(server.printed['SQS endpoint']!);
+    const queues = await createForwarderQueues(sqs, { name: 'routed-redrive', routes: ['paging', 'cspm'] });
+    const high = JSON.stringify(baseAlert({ severity: 'HIGH', type: 'SOME_NEW_TYPE', alertId: 'routed-high' }));
+    const low = JSON.stringify(baseAlert({ severity: 'LOW', type: 'SOME_NEW_TYPE', alertId: 'routed-low' }));
+    await quarantine(sqs, queues.quarantineQueueUrl, [high, low]);
+    const routes = JSON.stringify([
+      { name: 'paging', queueUrl: queues.routeQueueUrls.paging, severities: ['HIGH', 'CRITICAL'] },
+      { name: 'cspm', queueUrl: queues.routeQueueUrls.cspm, types: ['POLICY'] },
+    ]);
+
+    const { code, stdout } = await cli([
+      'redrive',
+      '--from',
+      queues.quarantineQueueUrl,
+      '--to',
+      queues.queueUrl,
+      '--revalidate',
+      '--routes',
+      routes,
+    ]);
+    expect({ code, stdout }).toEqual({ code: 0, stdout: 'Moved 2 message(s); 0 still invalid, left in place.\n' });
+
+    const bodies = async (url: string) => (await drainQueue(sqs, url, { expected: 3, idleReceives: 1 })).map((m) => m.Body).sort();
+    expect(await bodies(queues.queueUrl)).toEqual([high, low].sort());
+    const paging = await drainQueue(sqs, queues.routeQueueUrls.paging!, { expected: 2, idleReceives: 1 });
+    expect(paging.map((m) => m.Body)).toEqual([high]);
+    // The same routing attributes the receiver gives it.
+    expect(attributesOf(paging[0]!)).toMatchObject({
+      severity: 'HIGH',
+      type: 'SOME_NEW_TYPE',
+      alertId: 'routed-high',
+      dedupKey: createHash('sha256').update(high).digest('hex'),
+    });
+    expect(await bodies(queues.routeQueueUrls.cspm!)).toEqual([]);
+  });
+
+  it('into FIFO queues, a repeated body (a retried delivery quarantined twice, or a run repeated after a crash) lands once per queue', async () => {
+    const sqs = localSqsClient(server.printed['SQS endpoint']!);
+    const queues = await createForwarderQueues(sqs, { name: 'routed-fifo', fifo: true, routes: ['paging'] });
+    const high = JSON.stringify(baseAlert({ severity: 'CRITICAL', type: 'SOME_NEW_TYPE', alertId: 'fifo-twice' }));
+    await quarantine(sqs, queues.quarantineQueueUrl, [high, high]);
+    const routes = [{ name: 'paging', queueUrl: queues.routeQueueUrls.paging!, severities: ['HIGH', 'CRITICAL'] }];
+    expect(await redrive(sqs, { from: queues.quarantineQueueUrl, to: queues.queueUrl, revalidate: true, routes })).toMatchObject({
+      moved: 2,
+    });
+    await quarantine(sqs, queues.quarantineQueueUrl, [high]);
+    expect(await redrive(sqs, { from: queues.quarantineQueueUrl, to: queues.queueUrl, revalidate: true, routes })).toMatchObject({
+      moved: 1,
+    });
+
+    for (const url of [queues.queueUrl, queues.routeQueueUrls.paging!]) {
+      const messages = await drainQueue(sqs, url, { expected: 2, idleReceives: 1 });
+      expect(messages.map((m) => m.Body)).toEqual([high]);
+      expect(messages[0]!.Attributes).toMatchObject({ MessageGroupId: 'AWS.CloudTrail.RootActivity' });
+    }
+  });
+
+  it('refuses routes without --revalidate, and malformed routes, as usage errors', async () => {
+    const url = server.printed['Queue URL']!;
+    expect((await cli(['redrive', '--from', url, '--to', url, '--routes', '[]'])).code).toBe(2);
+    const bad = await cli([
+      'redrive',
+      '--from',
+      url,
+      '--to',
+      url,
+      '--revalidate',
+      '--routes',
+      '[{"name":"p","queueUrl":"http://q","severities":["high"]}]',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('"high" is not one of');
+  });
+});

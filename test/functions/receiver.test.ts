@@ -4,7 +4,8 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { localSqsClient } from '../../functions/runtime/local-aws';
-import { lambdaContext } from '../../local/webhook-server';
+import { lambdaContext, toProxyEvent } from '../../local/webhook-server';
+import { createForwarderQueues } from '../../local/embedded-sqs';
 import { readReceiverConfig } from '../../functions/core/receiver-config';
 import { createReceiver } from '../../functions/runtime/create-receiver';
 import { receiverDependencies } from '../../functions/runtime/receiver-dependencies';
@@ -306,6 +307,32 @@ describe('receiver handler with routes', () => {
     // A LOW alert matches no route: nothing else is tried.
     expect((await invoke(broken, Buffer.from(JSON.stringify(baseAlert({ severity: 'LOW' }))))).statusCode).toBe(200);
     expect(await drainQueue(localSqsClient(endpoint), queueUrl, { expected: 3 })).toHaveLength(3);
+  });
+
+  it('answers with a receipt whose routes are exactly the queues that hold the alert, and logs the same request id', async () => {
+    const sqs = localSqsClient(endpoint);
+    const queues = await createForwarderQueues(sqs, { name: 'receipt', routes: ['paging', 'cspm'] });
+    const routes = JSON.stringify([
+      { name: 'paging', queueUrl: queues.routeQueueUrls.paging, severities: ['HIGH', 'CRITICAL'] },
+      { name: 'cspm', queueUrl: queues.routeQueueUrls.cspm, types: ['POLICY'] },
+    ]);
+    const handler = loadHandler({ ...base, QUEUE_URL: queues.queueUrl, ROUTES: routes, REQUEST_LOG: 'json' });
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => lines.push(String(chunk)) > 0);
+    const event = toProxyEvent({ method: 'POST', path: '/alerts', rawHeaders: Object.entries(AUTH_HEADERS).flat(), body: alertBody() });
+    const result = await handler(event, lambdaContext()).finally(() => write.mockRestore());
+    const receipt = JSON.parse(result.body) as { status: string; messageId: string; routes: string[]; requestId: string };
+    expect(result.statusCode).toBe(200);
+    expect(receipt.routes).toEqual(['paging']);
+
+    const holding = [];
+    for (const [name, url] of [['alerts', queues.queueUrl], ...Object.entries(queues.routeQueueUrls)] as const) {
+      if ((await drainQueue(sqs, url!, { expected: 1, idleReceives: 1 })).length > 0) holding.push(name);
+    }
+    expect(holding).toEqual(['alerts', ...receipt.routes]);
+
+    const record = JSON.parse(lines.join('').trim()) as Record<string, unknown>;
+    expect(record).toMatchObject({ requestId: receipt.requestId, apiRequestId: event.requestContext.requestId, routes: ['paging'] });
   });
 
   it('fails the cold start on malformed ROUTES', () => {

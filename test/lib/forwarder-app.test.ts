@@ -37,4 +37,44 @@ describe('the CDK app, with cdk-nag on as `cdk synth` runs it', () => {
   it('refuses an unknown invalidPayloads mode', () => {
     expect(() => buildForwarderApp(new App({ context: { invalidPayloads: 'drop' } }))).toThrow(/invalidPayloads/);
   });
+
+  it.each([
+    [
+      'an empty severity list',
+      { routes: '[{"name":"paging","severities":[]}]' },
+      /routes: route "paging" severities must be a non-empty array/,
+    ],
+    [
+      'a lower-case severity',
+      { routes: '[{"name":"paging","severities":["high"]}]' },
+      /route "paging" severities: "high" is not one of INFO, LOW, MEDIUM, HIGH, CRITICAL/,
+    ],
+    ['routes that are not JSON', { routes: '[{name:paging}]' }, /context routes must be JSON/],
+    ['fifo=1', { fifo: '1' }, /context fifo must be true or false, got "1"/],
+    ['exampleConsumer=yes', { exampleConsumer: 'yes' }, /context exampleConsumer must be true or false/],
+    ['noAlertHours=six', { noAlertHours: 'six' }, /context noAlertHours must be a number/],
+  ])('fails the synth on %s, naming it', (_name, context, message) => {
+    expect(() => buildForwarderApp(new App({ context }))).toThrow(message);
+  });
+
+  it('takes fifo=true and fifo=false, from -c (strings) and cdk.json (booleans) alike', () => {
+    for (const [fifo, expected] of [
+      ['true', true],
+      [true, true],
+      ['false', false],
+      [false, false],
+    ] as const) {
+      const template = Template.fromStack(buildForwarderApp(new App({ context: { fifo } })));
+      const queues = Object.values(template.findResources('AWS::SQS::Queue')).map((q) => q.Properties.FifoQueue === true);
+      expect(queues.includes(true)).toBe(expected);
+    }
+  });
+
+  it('outputs the redrive command with the routes filled in, as the receiver has them', () => {
+    const stack = buildForwarderApp(new App({ context: { routes: '[{"name":"paging","severities":["HIGH","CRITICAL"]}]' } }));
+    const command = JSON.stringify(Template.fromStack(stack).findOutputs('QuarantineRedriveCommand'));
+    expect(command).toContain('npx panther-forwarder redrive --from ');
+    expect(command).toContain(" --revalidate --routes '");
+    expect(command).toContain('\\"name\\":\\"paging\\"');
+  });
 });

@@ -1,5 +1,5 @@
 /** The construct's subscriber features: consumers here and elsewhere, routes, FIFO, the example consumer. */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -136,5 +136,23 @@ describe('example consumer', () => {
     });
     // A sixth of the queue's visibility timeout (30 s by default), as AWS recommends for SQS sources.
     template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 5 });
+  });
+});
+
+describe('example consumer timeout, derived from the visibility timeout', () => {
+  const consumerTimeout = (visibilityTimeout: Duration) => {
+    const other = new Stack(new App(), 'Other');
+    new PantherAlertForwarder(other, 'Forwarder', { exampleConsumer: true, visibilityTimeout });
+    const functions = Object.values(Template.fromStack(other).findResources('AWS::Lambda::Function'));
+    return functions.find((f) => String(f.Properties.Description).startsWith('Example'))!.Properties.Timeout as number;
+  };
+
+  it('is a sixth of a custom visibility timeout, so the event source mapping deploys', () => {
+    expect(consumerTimeout(Duration.seconds(60))).toBe(10);
+    expect(consumerTimeout(Duration.seconds(10))).toBe(1); // under the old fixed 15 s, which failed to deploy
+  });
+
+  it('fails the synth when the visibility timeout cannot host a consumer', () => {
+    expect(() => consumerTimeout(Duration.seconds(0))).toThrow(/visibilityTimeout of at least 1 second/);
   });
 });

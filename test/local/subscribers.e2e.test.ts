@@ -43,6 +43,34 @@ describe('FIFO mode', () => {
   });
 });
 
+describe('tail and stats in FIFO mode with routes', () => {
+  it('follow the hints npm start prints: tail finds the FIFO alert queue, tail --route the route queue, stats both', async () => {
+    const local = await startLocalMode({ FIFO: 'true', LOCAL_ROUTES: routes });
+    const sqsPort = new URL(local.printed['SQS endpoint']!).port;
+    // The hints follow the ready lines startLocalMode waits for: give them a moment (bounded).
+    for (let wait = 0; wait < 50 && !local.output.includes('  or: npx panther-forwarder tail --route paging'); wait += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(local.output).toContain('then: npx panther-forwarder tail      (Ctrl-C stops)');
+    expect(local.output).toContain('  or: npx panther-forwarder tail --route paging');
+    const critical = JSON.stringify(baseAlert({ severity: 'CRITICAL', alertId: 'fifo-critical' }));
+    expect((await postBody(local.printed['Webhook URL']!, critical, authHeaderOf(local))).status).toBe(200);
+
+    const tailed = await cli(['tail', '--max', '1', '--timeout', '20'], { SQS_PORT: sqsPort });
+    expect(tailed).toMatchObject({ code: 0, stderr: expect.stringContaining('/panther-alerts.fifo') });
+    expect(tailed.stdout).toContain('alertId=fifo-critical');
+    const routed = await cli(['tail', '--route', 'paging', '--max', '1', '--timeout', '20'], { SQS_PORT: sqsPort });
+    expect(routed).toMatchObject({ code: 0, stderr: expect.stringContaining('/panther-alerts-paging.fifo') });
+    expect(routed.stdout).toContain('alertId=fifo-critical');
+    const missing = await cli(['tail', '--route', 'nope', '--max', '1', '--timeout', '5'], { SQS_PORT: sqsPort });
+    expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining('is the route nope in LOCAL_ROUTES?') });
+
+    const stats = await cli(['stats'], { SQS_PORT: sqsPort });
+    expect(stats.stdout).toMatch(/panther-alerts\.fifo +0 +1 /); // in flight: tail did not delete it
+    expect(stats.stdout).toMatch(/panther-alerts-paging\.fifo +0 +1 /);
+  });
+});
+
 describe('stats', () => {
   it('prints approximate counts for every local queue', async () => {
     const local = await startLocalMode({ LOCAL_ROUTES: routes });
