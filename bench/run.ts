@@ -15,23 +15,25 @@ import { App } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { localSqsClient } from '../functions/runtime/local-aws';
 import { PantherAlertForwarderStack } from '../lib/panther-alert-forwarder-stack';
+import { buildFunctions, LAMBDA_BUILD_OPTIONS } from '../scripts/build-functions';
 import { baseAlert, padTo } from '../scripts/sample-alerts';
 import { BENCH_SECRET, startFakeAws } from './fake-sqs';
+import { type MeasuredTimes, memoryTable, type MemoryRow } from './lambda-projection';
+import { median, type Spread, spreadOf } from './statistics';
 
 // The Lambda runs Node.js 24; the SDK's notice about Node.js 20 concerns only this machine.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const ROOT = join(__dirname, '..');
 const WORK = join(__dirname, '.build');
-const COLD_RUNS = 15;
-const WARM_ROUNDS = 3;
+/** Cold rounds: at least this many, then until every cold ratio's 95 % interval is within ±2.5 %. */
+const COLD_ROUNDS = { min: 30, max: 80 };
+/** Warm rounds (each: every variant, both sizes, in fresh processes), until the same ±2.5 % holds. */
+const WARM_ROUNDS = { min: 10, max: 20 };
+const WARM_REQUESTS = { small: 600, large: 80 };
 const THROUGHPUT_SECONDS = 5;
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
+/** The half-width a ratio's interval must reach, so that two runs agree within ±5 %. */
+const TARGET_HALF_WIDTH = 0.025;
 
 /** The deployable bundle exactly as `cdk synth` makes it. */
 function synthesizedBundle(): string {
@@ -47,21 +49,10 @@ function synthesizedBundle(): string {
   return join(outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`, 'index.js');
 }
 
-/** Peers built with the same esbuild settings NodejsFunction uses for the receiver. */
-async function bundle(entry: string, name: string, sourcemap = false): Promise<string> {
+/** Peers built with the same esbuild settings as the receiver. */
+async function bundle(entry: string, name: string): Promise<string> {
   const outfile = join(WORK, name, 'index.js');
-  await build({
-    entryPoints: [join(ROOT, entry)],
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    minify: true,
-    mainFields: ['module', 'main'],
-    sourcemap,
-    outfile,
-    logLevel: 'error',
-  });
+  await build({ ...LAMBDA_BUILD_OPTIONS, entryPoints: [join(ROOT, entry)], outfile });
   return outfile;
 }
 
@@ -152,15 +143,19 @@ async function main(): Promise<void> {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
   console.error('Building bundles…');
-  const receiver: Variant = { name: 'receiver', file: synthesizedBundle() };
-  const floor: Variant = { name: 'floor', file: await bundle('bench/peers/floor.ts', 'floor') };
-  const naive: Variant = { name: 'naive peer', file: await bundle('bench/peers/naive.ts', 'naive') };
-  const withMap: Variant = {
-    name: 'receiver + source map',
-    file: await bundle('functions/receiver.ts', 'receiver-map', true),
-    nodeOptions: '--enable-source-maps',
+  await buildFunctions();
+  const variants: Variant[] = [
+    { name: 'receiver', file: synthesizedBundle() },
+    { name: 'floor', file: await bundle('bench/peers/floor.ts', 'floor') },
+    { name: 'naive peer', file: await bundle('bench/peers/naive.ts', 'naive') },
+  ];
+  const [receiver, floor, naive] = variants as [Variant, Variant, Variant];
+  // Cold only: what reading the secret through the Secrets Manager SDK costs (not deployable).
+  const staticSecret: Variant = {
+    name: 'receiver, secret without Secrets Manager',
+    file: await bundle('bench/peers/receiver-without-secrets-manager.ts', 'static-secret'),
   };
-  const variants = [receiver, floor, naive, withMap];
+  const coldVariants = [...variants, staticSecret];
 
   const small = join(WORK, 'alert-2k.json');
   const large = join(WORK, 'alert-200k.json');
@@ -185,122 +180,206 @@ async function main(): Promise<void> {
   };
 
   try {
-    console.error(`Cold starts: ${COLD_RUNS} fresh processes per bundle, interleaved…`);
-    const cold = new Map(variants.map((v) => [v.name, { importMs: [] as number[], firstRequestMs: [] as number[] }]));
-    for (let i = 0; i < COLD_RUNS; i += 1) {
-      for (const v of variants) {
-        const r = await measure(v, env, ['cold', v.file, small]);
-        cold.get(v.name)!.importMs.push(r.importMs!);
-        cold.get(v.name)!.firstRequestMs.push(r.firstRequestMs!);
-      }
+    // Cold: load + first request, wall and CPU, in fresh processes, interleaved (the order rotates
+    // each round, so no variant always runs on a cooler or warmer machine).
+    console.error(`Cold starts: ${COLD_ROUNDS.min}–${COLD_ROUNDS.max} interleaved rounds…`);
+    const cold = new Map(coldVariants.map((v) => [v.name, [] as Array<Record<string, number>>]));
+    const coldRatios = () => ({
+      coldVsFloor: pairRatios(cold, receiver, floor, 'coldMs'),
+      coldCpuVsFloor: pairRatios(cold, receiver, floor, 'coldCpuMs'),
+      coldVsNaive: pairRatios(cold, receiver, naive, 'coldMs'),
+      coldCpuVsNaive: pairRatios(cold, receiver, naive, 'coldCpuMs'),
+      coldWithoutSecretsManagerVsFloor: pairRatios(cold, staticSecret, floor, 'coldMs'),
+    });
+    for (let round = 0; round < COLD_ROUNDS.max; round += 1) {
+      for (const v of rotate(coldVariants, round)) cold.get(v.name)!.push(await measure(v, env, ['cold', v.file, small]));
+      if (round + 1 >= COLD_ROUNDS.min && Object.values(coldRatios()).every((r) => spreadOf(r).halfWidth <= TARGET_HALF_WIDTH)) break;
     }
 
-    console.error(`Warm requests: ${WARM_ROUNDS} interleaved rounds…`);
-    const warm = new Map(variants.map((v) => [v.name, { small: [] as number[], large: [] as number[], rss: [] as number[] }]));
-    for (let round = 0; round < WARM_ROUNDS; round += 1) {
-      for (const v of variants.slice(0, 3)) {
-        const s = await measure(v, env, ['warm', v.file, small, '3000']);
-        const l = await measure(v, env, ['warm', v.file, large, '300']);
-        warm.get(v.name)!.small.push(s.perRequestMs!);
-        warm.get(v.name)!.large.push(l.perRequestMs!);
-        warm.get(v.name)!.rss.push(s.rssMb!);
+    console.error(`Warm requests: ${WARM_ROUNDS.min}–${WARM_ROUNDS.max} interleaved rounds…`);
+    const warm = new Map(variants.map((v) => [v.name, [] as Array<Record<string, number>>]));
+    const warmRatios = () => ({
+      warm2kVsSdk: pairRatios(warm, receiver, floor, 'smallMs'),
+      warm200kVsSdk: pairRatios(warm, receiver, floor, 'largeMs'),
+    });
+    for (let round = 0; round < WARM_ROUNDS.max; round += 1) {
+      for (const v of rotate(variants, round)) {
+        const s = await measure(v, env, ['warm', v.file, small, String(WARM_REQUESTS.small)]);
+        const l = await measure(v, env, ['warm', v.file, large, String(WARM_REQUESTS.large)]);
+        const rssMb = s.rssMb!;
+        warm.get(v.name)!.push({
+          smallMs: s.perRequestMs!,
+          smallCpuMs: s.perRequestCpuMs!,
+          largeMs: l.perRequestMs!,
+          largeCpuMs: l.perRequestCpuMs!,
+          rssMb,
+        });
       }
+      if (round + 1 >= WARM_ROUNDS.min && Object.values(warmRatios()).every((r) => spreadOf(r).halfWidth <= TARGET_HALF_WIDTH)) break;
     }
 
     console.error(`Local end to end: ${THROUGHPUT_SECONDS} s through npm start's server, ${THROUGHPUT_SECONDS} s direct…`);
     const throughput = await localThroughput(readFileSync(small, 'utf8'));
 
-    const stat = (name: string): BundleStats => ({
-      size: size(variants.find((v) => v.name === name)!.file),
-      importMs: median(cold.get(name)!.importMs),
-      firstRequestMs: median(cold.get(name)!.firstRequestMs),
-      ...(warm.has(name) && warm.get(name)!.small.length
-        ? { warm2kMs: median(warm.get(name)!.small), warm200kMs: median(warm.get(name)!.large), rssMb: median(warm.get(name)!.rss) }
-        : {}),
+    const of = (runs: Map<string, Array<Record<string, number>>>, v: Variant, key: string) => median(runs.get(v.name)!.map((r) => r[key]!));
+    const stat = (v: Variant): BundleStats => ({
+      size: size(v.file),
+      importMs: of(cold, v, 'importMs'),
+      firstRequestMs: of(cold, v, 'firstRequestMs'),
+      coldMs: of(cold, v, 'coldMs'),
+      coldCpuMs: of(cold, v, 'coldCpuMs'),
+      warm2kMs: of(warm, v, 'smallMs'),
+      warm2kCpuMs: of(warm, v, 'smallCpuMs'),
+      warm200kMs: of(warm, v, 'largeMs'),
+      warm200kCpuMs: of(warm, v, 'largeCpuMs'),
+      rssMb: of(warm, v, 'rssMb'),
     });
-    const results: BenchResults & { machine: object } = {
+    const ratios: Record<string, Spread> = Object.fromEntries(
+      Object.entries({ ...coldRatios(), ...warmRatios() }).map(([name, values]) => [name, spreadOf(values)]),
+    );
+    const localVsDirect = throughput.webhook / throughput.direct;
+    const results = {
       machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, date: new Date().toISOString() },
-      receiver: stat('receiver'),
-      floor: stat('floor'),
-      naive: stat('naive peer'),
-      receiverWithSourceMap: stat('receiver + source map'),
+      rounds: { cold: cold.get('receiver')!.length, warm: warm.get('receiver')!.length },
+      receiver: stat(receiver),
+      floor: stat(floor),
+      naive: stat(naive),
       throughput,
     };
-    const r = results.receiver;
-    const ratios = {
-      coldVsFloor: r.importMs / results.floor.importMs,
-      coldVsNaive: r.importMs / results.naive.importMs,
-      warm2kVsSdk: r.warm2kMs! / results.floor.warm2kMs!,
-      warm200kVsSdk: r.warm200kMs! / results.floor.warm200kMs!,
-      localVsDirect: throughput.webhook / throughput.direct,
-    };
-    const targets = { coldVsFloor: 1.1, coldVsNaive: 0.5, warm2kVsSdk: 1.15, warm200kVsSdk: 1.25, localVsDirect: 0.8 };
-    writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify({ ...results, ratios, targets }, null, 2)}\n`);
-    printTable(results, ratios, targets);
+    const memory = memoryTable(results.receiver);
+    writeFileSync(
+      join(__dirname, 'results.json'),
+      `${JSON.stringify({ ...results, ratios, localVsDirect, targets: TARGETS, memory }, null, 2)}\n`,
+    );
+    printTables(results, ratios, localVsDirect, memory);
   } finally {
     fake.server.closeAllConnections();
     fake.server.close();
   }
 }
 
-interface BundleStats {
+/** Targets: ratios to the floor (or peer) measured in the same run; local throughput is a floor. */
+const TARGETS: Record<string, number> = {
+  coldVsFloor: 1.1,
+  coldCpuVsFloor: 1.1,
+  coldVsNaive: 0.5,
+  coldCpuVsNaive: 0.5,
+  warm2kVsSdk: 1.15,
+  warm200kVsSdk: 1.25,
+  localVsDirect: 0.8,
+};
+
+/** The order of the variants in round n: rotated, so each runs first as often as the others. */
+function rotate<T>(items: readonly T[], n: number): T[] {
+  const k = n % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+/** Per-round ratios a/b of one measurement: the two ran back to back, on the same machine state. */
+function pairRatios(runs: Map<string, Array<Record<string, number>>>, a: Variant, b: Variant, key: string): number[] {
+  const bs = runs.get(b.name)!;
+  return runs.get(a.name)!.map((r, i) => r[key]! / bs[i]![key]!);
+}
+
+interface BundleStats extends MeasuredTimes {
   readonly size: { raw: number; gzip: number };
   readonly importMs: number;
   readonly firstRequestMs: number;
-  readonly warm2kMs?: number;
-  readonly warm200kMs?: number;
-  readonly rssMb?: number;
+  readonly rssMb: number;
 }
 
-interface BenchResults {
-  readonly receiver: BundleStats;
-  readonly floor: BundleStats;
-  readonly naive: BundleStats;
-  readonly receiverWithSourceMap: BundleStats;
-  readonly throughput: { webhook: number; direct: number };
-}
-
-function printTable(results: BenchResults, ratios: Record<string, number>, targets: Record<string, number>): void {
+function printTables(
+  results: {
+    receiver: BundleStats;
+    floor: BundleStats;
+    naive: BundleStats;
+    throughput: { webhook: number; direct: number };
+    rounds: { cold: number; warm: number };
+  },
+  ratios: Record<string, Spread>,
+  localVsDirect: number,
+  memory: readonly MemoryRow[],
+): void {
   const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
-  const ms = (n: number | undefined) => (n === undefined ? '–' : `${n.toFixed(n < 1 ? 3 : 1)} ms`);
-  const rows = [
-    ['', 'receiver', 'floor', 'naive peer', 'receiver + map'],
+  const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
+  const all = [results.receiver, results.floor, results.naive];
+  table([
+    ['', 'receiver', 'floor', 'naive peer'],
+    ['bundle (raw / gzip)', ...all.map((s) => `${kb(s.size.raw)} / ${kb(s.size.gzip)}`)],
+    ['cold: load', ...all.map((s) => ms(s.importMs))],
+    ['cold: first request (secret + send)', ...all.map((s) => ms(s.firstRequestMs))],
+    ['cold: load + first request, wall', ...all.map((s) => ms(s.coldMs))],
+    ['cold: load + first request, CPU', ...all.map((s) => ms(s.coldCpuMs))],
+    ['warm 2.3 KB, wall / CPU', ...all.map((s) => `${ms(s.warm2kMs)} / ${ms(s.warm2kCpuMs)}`)],
+    ['warm 200 KB, wall / CPU', ...all.map((s) => `${ms(s.warm200kMs)} / ${ms(s.warm200kCpuMs)}`)],
+    ['RSS after load', ...all.map((s) => `${s.rssMb.toFixed(0)} MB`)],
+  ]);
+  console.log(`\nMedians of ${results.rounds.cold} cold and ${results.rounds.warm} warm interleaved rounds.`);
+  console.log(
+    `Local end to end: ${results.throughput.webhook.toFixed(0)} alerts/s through npm start vs ${results.throughput.direct.toFixed(0)} SendMessage/s direct\n`,
+  );
+  const names: Record<string, string> = {
+    coldVsFloor: 'cold load + first request vs floor (wall)',
+    coldCpuVsFloor: 'cold load + first request vs floor (CPU)',
+    coldVsNaive: 'cold load + first request vs naive peer (wall)',
+    coldCpuVsNaive: 'cold load + first request vs naive peer (CPU)',
+    coldWithoutSecretsManagerVsFloor: 'the same without the Secrets Manager SDK vs floor (wall)',
+    warm2kVsSdk: 'warm 2.3 KB vs bare SDK send',
+    warm200kVsSdk: 'warm 200 KB vs bare SDK send',
+  };
+  const x = (n: number) => `${n.toFixed(2)}×`;
+  table([
+    ['ratio (same run)', 'median', 'middle half', '95 % interval of the median', 'target', ''],
+    ...Object.entries(names).map(([key, name]) => {
+      const r = ratios[key]!;
+      const target = TARGETS[key];
+      return [
+        name,
+        x(r.median),
+        `${x(r.p25)}–${x(r.p75)}`,
+        `${x(r.low)}–${x(r.high)} (±${(r.halfWidth * 100).toFixed(1)} %)`,
+        target === undefined ? '(for the profile)' : `≤ ${x(target)}`,
+        target === undefined ? '' : r.median <= target ? 'met' : 'not met',
+      ];
+    }),
     [
-      'bundle (raw / gzip)',
-      ...[results.receiver, results.floor, results.naive, results.receiverWithSourceMap].map(
-        (s) => `${kb(s.size.raw)} / ${kb(s.size.gzip)}`,
-      ),
+      'local throughput vs direct send',
+      x(localVsDirect),
+      '–',
+      '–',
+      `≥ ${x(TARGETS.localVsDirect!)}`,
+      localVsDirect >= TARGETS.localVsDirect! ? 'met' : 'not met',
     ],
-    ['cold import (median)', ...[results.receiver, results.floor, results.naive, results.receiverWithSourceMap].map((s) => ms(s.importMs))],
-    ['first request', ...[results.receiver, results.floor, results.naive, results.receiverWithSourceMap].map((s) => ms(s.firstRequestMs))],
-    ['warm request, 2.3 KB', ...[results.receiver, results.floor, results.naive].map((s) => ms(s.warm2kMs)), '–'],
-    ['warm request, 200 KB', ...[results.receiver, results.floor, results.naive].map((s) => ms(s.warm200kMs)), '–'],
-    ['RSS after load', ...[results.receiver, results.floor, results.naive].map((s) => `${(s.rssMb ?? 0).toFixed(0)} MB`), '–'],
-  ];
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  ]);
+  console.log("\nProjected on Lambda (arm64) from the receiver's measured CPU time (CPU share = memory / 1,769 MB):");
+  table([
+    [
+      'memory',
+      'vCPU',
+      'cold start (load + first request)',
+      'warm 2.3 KB',
+      'warm 200 KB',
+      '$ per million alerts (2.3 KB)',
+      '+ per 10 ms of SQS round trip',
+    ],
+    ...memory.map((row) => [
+      `${row.memoryMb} MB`,
+      row.vcpu.toFixed(2),
+      ms(row.coldMs),
+      ms(row.warm2kMs),
+      ms(row.warm200kMs),
+      `$${row.costPerMillion.toFixed(3)}`,
+      `$${row.costPer10msWait.toFixed(3)}`,
+    ]),
+  ]);
+}
+
+function table(rows: string[][]): void {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
   const line = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
   console.log(line(rows[0]!));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows.slice(1)) console.log(line(r));
-  console.log('');
-  console.log(
-    `Local end to end: ${results.throughput.webhook.toFixed(0)} alerts/s through npm start vs ${results.throughput.direct.toFixed(0)} SendMessage/s direct`,
-  );
-  console.log('');
-  const names: Record<string, string> = {
-    coldVsFloor: 'cold import vs floor',
-    coldVsNaive: 'cold import vs naive peer',
-    warm2kVsSdk: 'warm 2.3 KB vs bare SDK send',
-    warm200kVsSdk: 'warm 200 KB vs bare SDK send',
-    localVsDirect: 'local throughput vs direct send',
-  };
-  for (const [key, value] of Object.entries(ratios)) {
-    const target = targets[key]!;
-    const met = key === 'localVsDirect' ? value >= target : value <= target;
-    console.log(
-      `${names[key]!.padEnd(32)} ${value.toFixed(2)}×  (target ${key === 'localVsDirect' ? '≥' : '≤'} ${target}×)  ${met ? 'met' : 'NOT met'}`,
-    );
-  }
 }
 
 main().catch((error: unknown) => {

@@ -1,11 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FUNCTION_RUNTIME, functionCode } from './function-code';
-import { functionRole } from './function-role';
+import { bundledFunction } from './bundled-function';
 
 export interface ExampleConsumerProps {
   /** The queue it reads (its visibility timeout sets the function's timeout). */
@@ -26,12 +25,7 @@ export class ExampleConsumer extends Construct {
   constructor(scope: Construct, id: string, props: ExampleConsumerProps) {
     super(scope, id);
     const timeout = exampleConsumerTimeout(props.visibilityTimeout);
-    const { role, logGroup } = functionRole(this, 'ExampleConsumer', props.logRetention);
-    this.function = new lambda.Function(this, 'ExampleConsumer', {
-      ...FUNCTION_RUNTIME,
-      code: functionCode('example-consumer'),
-      role,
-      logGroup,
+    this.function = bundledFunction(this, 'ExampleConsumer', 'example-consumer', props.logRetention, {
       description: 'Example subscriber: logs each Panther alert from the alert queue',
       timeout,
     });

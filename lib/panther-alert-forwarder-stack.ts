@@ -52,28 +52,27 @@ export class PantherAlertForwarderStack extends Stack {
       description: 'Payloads that were not valid alerts; redrive after a schema fix',
       value: quarantineQueue.queueUrl,
     });
+    /** A shell command, assembled from literal text and deploy-time values. */
+    const command = (id: string, description: string, parts: string[]) =>
+      new CfnOutput(this, id, { description, value: Fn.join('', parts) });
     // The value itself never appears in the template or the outputs: this command reads it.
-    new CfnOutput(this, 'WebhookHeaderCommand', {
-      description: "Prints the 'Name: value' header to add in Panther's Custom Webhook form",
-      value: Fn.join('', [
-        'aws secretsmanager get-secret-value --region ',
-        this.region,
-        ' --secret-id ',
-        webhookSecret.secretArn,
-        ` --query SecretString --output text | node -e "console.log('${authHeaderName}: '+JSON.parse(require('fs').readFileSync(0,'utf8')).current)"`,
-      ]),
-    });
-    new CfnOutput(this, 'QuarantineRedriveCommand', {
-      description: 'After a schema fix: moves quarantined bodies that are alerts now to the alert queue and the routes they match',
-      value: Fn.join('', [
+    command('WebhookHeaderCommand', "Prints the 'Name: value' header to add in Panther's Custom Webhook form", [
+      `aws secretsmanager get-secret-value --region ${this.region} --secret-id `,
+      webhookSecret.secretArn,
+      ` --query SecretString --output text | node -e "console.log('${authHeaderName}: '+JSON.parse(require('fs').readFileSync(0,'utf8')).current)"`,
+    ]);
+    command(
+      'QuarantineRedriveCommand',
+      'After a schema fix: moves quarantined bodies that are alerts now to the alert queue and the routes they match',
+      [
         'npx panther-forwarder redrive --from ',
         quarantineQueue.queueUrl,
         ' --to ',
         alertQueue.queueUrl,
         ' --revalidate',
         ...(this.forwarder.routes.length ? [" --routes '", this.forwarder.queues.routesJson(), "'"] : []),
-      ]),
-    });
+      ],
+    );
     for (const route of this.forwarder.routes) {
       new CfnOutput(this, `${route.id}QueueUrl`, { description: `Alerts of route ${route.name}`, value: route.queue.queueUrl });
       new CfnOutput(this, `${route.id}QueueArn`, { value: route.queue.queueArn });

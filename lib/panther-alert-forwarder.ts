@@ -51,7 +51,7 @@ export interface PantherAlertForwarderProps {
   readonly visibilityTimeout?: Duration;
   /**
    * Memory of the receiver function (CPU scales with it).
-   * @default 256
+   * @default 512
    */
   readonly memorySize?: number;
   /**
@@ -147,7 +147,7 @@ const DEFAULTS = {
   retentionPeriod: Duration.days(SETTINGS.retentionDays),
   maxReceiveCount: SETTINGS.maxReceiveCount,
   visibilityTimeout: Duration.seconds(SETTINGS.visibilityTimeoutSeconds),
-  memorySize: 256,
+  memorySize: 512,
   logRetention: logs.RetentionDays.ONE_YEAR,
   queueRemovalPolicy: RemovalPolicy.RETAIN,
   authHeaderName: SETTINGS.authHeaderName,

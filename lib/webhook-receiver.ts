@@ -1,14 +1,13 @@
 import { Duration, Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { FORWARDER_SETTINGS as SETTINGS, type InvalidPayloadMode } from '../functions/core/settings';
 import type { AlertQueues } from './alert-queues';
-import { FUNCTION_RUNTIME, functionCode } from './function-code';
-import { functionRole } from './function-role';
+import { bundledFunction } from './bundled-function';
 
 export interface WebhookReceiverProps {
   /** Where accepted alerts (and quarantined bodies) go. */
@@ -54,12 +53,7 @@ export class WebhookReceiver extends Construct {
     });
 
     const { queues } = props;
-    const { role, logGroup } = functionRole(this, 'Receiver', props.logRetention);
-    this.function = new lambda.Function(this, 'Receiver', {
-      ...FUNCTION_RUNTIME,
-      code: functionCode('receiver'),
-      role,
-      logGroup,
+    this.function = bundledFunction(this, 'Receiver', 'receiver', props.logRetention, {
       description: 'Validates Panther alerts and puts them on the alert queue',
       memorySize: props.memorySize,
       timeout: Duration.seconds(SETTINGS.receiverTimeoutSeconds),
@@ -74,8 +68,8 @@ export class WebhookReceiver extends Construct {
         ...(queues.routes.length ? { ROUTES: queues.routesJson() } : {}),
       },
     });
-    queues.grantSend(role);
-    this.secret.grantRead(role);
+    queues.grantSend(this.function);
+    this.secret.grantRead(this.function);
 
     this.accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: props.logRetention });
     this.api = new apigateway.RestApi(this, 'Api', {

@@ -61,7 +61,7 @@ describe('PantherAlertForwarder defaults', () => {
       Architectures: ['arm64'],
       Handler: 'index.handler',
       Timeout: 10,
-      MemorySize: 256,
+      MemorySize: 512,
       Environment: { Variables: { QUEUE_URL: { Ref: queueLogicalId('AlertQueue') } } },
     });
   });
@@ -207,7 +207,7 @@ describe('PantherAlertForwarder props', () => {
       retentionPeriod: Duration.days(4),
       maxReceiveCount: 3,
       visibilityTimeout: Duration.minutes(2),
-      memorySize: 512,
+      memorySize: 1024,
       queueRemovalPolicy: RemovalPolicy.DESTROY,
       authHeaderName: 'X-Custom-Auth',
       invalidPayloads: 'reject',
@@ -228,7 +228,7 @@ describe('PantherAlertForwarder props', () => {
       RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }),
     });
     custom.hasResourceProperties('AWS::Lambda::Function', {
-      MemorySize: 512,
+      MemorySize: 1024,
       ReservedConcurrentExecutions: 7,
       Environment: { Variables: Match.objectLike({ INVALID_PAYLOADS: 'reject', AUTH_HEADER_NAME: 'X-Custom-Auth' }) },
     });

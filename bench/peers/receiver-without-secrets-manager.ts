@@ -1,0 +1,13 @@
+/**
+ * The receiver with its Secrets Manager read replaced by the secret itself: not deployable (the
+ * secret would sit in the function's configuration), only here to measure what reading the secret
+ * through the Secrets Manager SDK costs a cold start, beside the real receiver, in the same run.
+ */
+import { readReceiverConfig } from '../../functions/core/receiver-config';
+import { createReceiver } from '../../functions/runtime/create-receiver';
+import { createQueueSender, createSqsClient } from '../../functions/runtime/queue-sender';
+
+const config = readReceiverConfig(process.env);
+const secret = [process.env.BENCH_SECRET ?? ''];
+
+export const handler = createReceiver(config, { send: createQueueSender(createSqsClient()), secrets: async () => secret });
