@@ -7,14 +7,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { ReceiverConfig } from '../core/receiver-config';
 import { matchingRoutes } from '../core/routes';
-import {
-  combineOutcomes,
-  decideOnDelivery,
-  type EnqueueOutcome,
-  replyToEnqueue,
-  SECRET_UNAVAILABLE_REPLY,
-  type WebhookReply,
-} from '../core/webhook-core';
+import { combineOutcomes, decideOnDelivery, replyToEnqueue, SECRET_UNAVAILABLE_REPLY, type WebhookReply } from '../core/webhook-core';
 import { describeError } from './errors';
 import { answerUnexpectedFailures, toProxyResult } from './middleware';
 import type { QueueSender } from './queue-sender';
@@ -64,23 +57,20 @@ export function createReceiver(config: ReceiverConfig, { send, secrets, log = ()
     const timedOut = () => (deadline.signal.aborted ? { reason: 'timeout' as const } : {});
     const timer = setTimeout(() => deadline.abort(), Math.max(0, context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS));
     try {
-      let sent: EnqueueOutcome;
-      let reply: WebhookReply;
       if (decision.action === 'enqueue') {
         // The alert queue and every matching route, in parallel; a 2xx only if every send succeeded.
-        const routes = matchingRoutes(config.routes, decision.attributes);
-        const outcomes = await Promise.all(
-          [config.queueUrl, ...routes.map((route) => route.queueUrl)].map((queueUrl) =>
-            send(queueUrl, decision.messageBody, decision.attributes, deadline.signal, decision.messageGroupId),
+        const matched = matchingRoutes(config.routes, decision.attributes);
+        const routes = matched.map((route) => route.name);
+        const queueUrls = [config.queueUrl, ...matched.map((route) => route.queueUrl)];
+        const sent = combineOutcomes(
+          await Promise.all(
+            queueUrls.map((url) => send(url, decision.messageBody, decision.attributes, deadline.signal, decision.messageGroupId)),
           ),
         );
-        sent = combineOutcomes(outcomes);
-        reply = replyToEnqueue(sent, { routes: routes.map((route) => route.name) });
-        return finish(reply, { ...recordOf(decision, sent), ...(sent.ok ? { routes: routes.map((route) => route.name) } : timedOut()) });
+        return finish(replyToEnqueue(sent, { routes }), { ...recordOf(decision, sent), ...(sent.ok ? { routes } : timedOut()) });
       }
-      sent = await send(config.quarantineQueueUrl!, decision.messageBody, decision.attributes, deadline.signal);
-      reply = replyToEnqueue(sent, { quarantined: decision });
-      return finish(reply, { ...recordOf(decision, sent), ...(sent.ok ? {} : timedOut()) });
+      const sent = await send(config.quarantineQueueUrl!, decision.messageBody, decision.attributes, deadline.signal);
+      return finish(replyToEnqueue(sent, { quarantined: decision }), { ...recordOf(decision, sent), ...(sent.ok ? {} : timedOut()) });
     } finally {
       clearTimeout(timer);
     }
