@@ -30,9 +30,9 @@ afterEach(async () => {
 });
 
 /** A source reading through the fault proxy, on a clock the test moves. */
-function source(clock: { now: number }) {
+function source(clock: { now: number }, onStaleServed?: (error: string) => void) {
   const read = secretsManagerReader(ID, { endpoint: proxy.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  return createSecretSource(read, { now: () => clock.now });
+  return createSecretSource(read, { now: () => clock.now, ...(onStaleServed ? { onStaleServed } : {}) });
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -70,9 +70,10 @@ describe('createSecretSource', () => {
     },
   );
 
-  it('backs off after a failed refresh, then picks up a rotation once Secrets Manager is healthy', async () => {
+  it('backs off after a failed refresh (saying so once, without the value), then picks up a rotation once Secrets Manager is healthy', async () => {
     const clock = { now: 1_000_000 };
-    const secrets = source(clock);
+    const warnings: string[] = [];
+    const secrets = source(clock, (error) => warnings.push(error));
     await secrets();
     proxy.plan([], 'error500');
     clock.now += SECRET_CACHE_MS + 1;
@@ -81,6 +82,8 @@ describe('createSecretSource', () => {
     const asked = proxy.seen.length;
     expect(await secrets()).toEqual([CURRENT]);
     expect(proxy.seen.length).toBe(asked); // within the back-off: Secrets Manager is not asked again
+    expect(warnings).toEqual([expect.stringMatching(/^cannot read the webhook secret \(/)]);
+    expect(warnings.join('')).not.toContain(CURRENT);
 
     proxy.plan([], 'pass');
     server.put(ID, JSON.stringify({ current: 'rotated-value-0123456789', previous: CURRENT }));
