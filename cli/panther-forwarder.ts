@@ -115,7 +115,7 @@ function validate(args: string[]): number {
       continue;
     }
     refused += 1;
-    const answer = JSON.parse(decision.reply.body) as { error: string; details?: string[] };
+    const answer = decision.reply.body;
     console.log(`${file}: refused with ${decision.reply.statusCode}: ${answer.error}`);
     for (const detail of answer.details ?? []) console.log(`  - ${detail}`);
   }

@@ -35,7 +35,17 @@ export interface DeliveryPolicy {
 /** An HTTP answer. The body is short JSON: Panther shows it to analysts as the delivery status. */
 export interface WebhookReply {
   readonly statusCode: number;
-  readonly body: string;
+  /** Serialized once, by the adapter, which adds the request id. */
+  readonly body: ReplyBody;
+}
+
+/** What an answer says: a receipt, or an error with its details. Short: Panther shows it to analysts. */
+export interface ReplyBody {
+  readonly status?: 'queued' | 'quarantined';
+  readonly messageId?: string;
+  readonly routes?: readonly string[];
+  readonly error?: string;
+  readonly details?: readonly string[];
 }
 
 /** The routing attributes every queued alert carries (SQS String message attributes). */
@@ -101,8 +111,8 @@ const MAX_ERROR_DETAILS = 10;
  */
 export const MAX_ATTRIBUTE_CHARS = 256;
 
-const reply = (statusCode: number, body: object): WebhookReply => ({ statusCode, body: JSON.stringify(body) });
-const refuse = (reason: RefusalReason, statusCode: number, body: object): Decision => ({
+const reply = (statusCode: number, body: ReplyBody): WebhookReply => ({ statusCode, body });
+const refuse = (reason: RefusalReason, statusCode: number, body: ReplyBody): Decision => ({
   action: 'reply',
   reason,
   reply: reply(statusCode, body),

@@ -7,14 +7,13 @@ import type { RequestRecord } from './request-log';
 
 /**
  * Every answer names the request (also in the log line), so one id finds a delivery in Panther's
- * delivery status and in the logs. The core's bodies are small JSON objects.
+ * delivery status and in the logs.
  */
 export function toProxyResult(reply: WebhookReply, requestId?: string): APIGatewayProxyResult {
-  const body = requestId === undefined ? reply.body : JSON.stringify({ ...(JSON.parse(reply.body) as object), requestId });
   return {
     statusCode: reply.statusCode,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-    body,
+    body: JSON.stringify(requestId === undefined ? reply.body : { ...reply.body, requestId }),
   };
 }
 
