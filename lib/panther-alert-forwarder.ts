@@ -9,7 +9,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { PantherAlert } from '../functions/core/generated/panther-alert';
 import { checkRoutes } from '../functions/core/routes';
-import { FORWARDER_SETTINGS as SETTINGS, invalidPayloadMode, type InvalidPayloadMode } from '../functions/core/settings';
+import { HTTP_HEADER_NAME, invalidPayloadMode, type InvalidPayloadMode, FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
 import { type AlertRoute, AlertQueues, type QueuePair } from './alert-queues';
 import { ExampleConsumer } from './example-consumer';
 import { WebhookReceiver } from './webhook-receiver';
@@ -276,7 +276,7 @@ export function checkForwarderProps(props: PantherAlertForwarderProps): CheckedP
   wholeInRange('reservedConcurrency', config.reservedConcurrency, 1, 10_000);
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(config.stageName))
     fail('stageName', `must be 1-128 letters, digits, _ or -, got ${JSON.stringify(config.stageName)}`);
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(config.authHeaderName))
+  if (!HTTP_HEADER_NAME.test(config.authHeaderName))
     fail('authHeaderName', `must be an HTTP header name, got ${JSON.stringify(config.authHeaderName)}`);
   invalidPayloadMode(config.invalidPayloads, 'PantherAlertForwarder: invalidPayloads');
   const routes = checkRoutes(config.routes, 'PantherAlertForwarder: routes');

@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkRoutes, type RouteFilter } from '../functions/core/routes';
+import { parseRouteFilters, parseRoutes } from '../functions/core/routes';
 import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localSqsClient } from '../functions/runtime/local-aws';
 import { createForwarderQueues, untilStopSignal, type EmbeddedSqs } from './embedded-sqs';
@@ -40,22 +40,11 @@ function port(name: string, fallback: number): number {
   return value;
 }
 
-/** LOCAL_ROUTES, checked by the same validator the construct and the receiver use. */
-function localRoutes(): RouteFilter[] {
-  const json = process.env.LOCAL_ROUTES || '[]';
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    throw new Error('LOCAL_ROUTES: not JSON');
-  }
-  return checkRoutes(parsed, 'LOCAL_ROUTES');
-}
-
 /** Points the handler at the embedded server through the same variables it honours in AWS. */
 async function useEmbeddedSqs(): Promise<EmbeddedSqs> {
   const sqs = await startEmbeddedSqsThread(port('SQS_PORT', 4566), HOST);
-  const routes = localRoutes();
+  // Checked by the same validator the construct and the receiver use.
+  const routes = parseRouteFilters(process.env.LOCAL_ROUTES, 'LOCAL_ROUTES');
   const queues = await createForwarderQueues(localSqsClient(sqs.endpoint), {
     fifo: process.env.FIFO === 'true',
     routes: routes.map((route) => route.name),
@@ -109,16 +98,16 @@ async function main(): Promise<void> {
   console.log(`Webhook URL: http://${HOST}:${boundPort}${SETTINGS.route}`);
   console.log(`Queue URL: ${process.env.QUEUE_URL}`);
   if (process.env.QUARANTINE_QUEUE_URL) console.log(`Quarantine queue URL: ${process.env.QUARANTINE_QUEUE_URL}`);
-  for (const route of JSON.parse(process.env.ROUTES || '[]') as Array<{ name: string; queueUrl: string }>) {
+  const routes = parseRoutes(process.env.ROUTES);
+  for (const route of routes) {
     console.log(`Route ${route.name} queue URL: ${route.queueUrl}`);
   }
   console.log(`SQS endpoint: ${sqsEndpoint}`);
   console.log(`Header: ${header}`);
   console.log(`Ready. In another terminal: npx panther-forwarder send-test-alert --header '${header}'`);
   // tail finds the alert queue (standard or FIFO) and each route's queue by itself.
-  const routeNames = (JSON.parse(process.env.ROUTES || '[]') as Array<{ name: string }>).map((route) => route.name);
   console.log(`then: npx panther-forwarder tail${embedded ? '' : ` --queue-url ${process.env.QUEUE_URL}`}      (Ctrl-C stops)`);
-  if (embedded) for (const name of routeNames) console.log(`  or: npx panther-forwarder tail --route ${name}`);
+  if (embedded) for (const route of routes) console.log(`  or: npx panther-forwarder tail --route ${route.name}`);
 
   await stopSignal;
   server.closeAllConnections();

@@ -4,7 +4,7 @@
  * Pure: it reads the environment object it is given, nothing else.
  */
 import { parseRoutes, type Route } from './routes';
-import { invalidPayloadMode, type InvalidPayloadMode } from './settings';
+import { HTTP_HEADER_NAME, invalidPayloadMode, type InvalidPayloadMode } from './settings';
 
 export interface ReceiverConfig {
   /** The alert queue's URL (`QUEUE_URL`). */
@@ -25,8 +25,6 @@ export interface ReceiverConfig {
   readonly metricsScope: string;
 }
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
 export function readReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
   const url = (name: string, required: boolean) => {
     const value = env[name];
@@ -36,7 +34,7 @@ export function readReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
   };
   const invalidPayloads = invalidPayloadMode(env.INVALID_PAYLOADS, 'INVALID_PAYLOADS');
   const authHeaderName = env.AUTH_HEADER_NAME ?? '';
-  if (!HEADER_NAME.test(authHeaderName))
+  if (!HTTP_HEADER_NAME.test(authHeaderName))
     throw new Error(`AUTH_HEADER_NAME must be an HTTP header name, got ${JSON.stringify(authHeaderName)}`);
   if (!env.SECRET_ID) throw new Error('SECRET_ID must name the Secrets Manager secret holding the webhook secret');
   const requestLog = env.REQUEST_LOG ?? 'json';

@@ -88,14 +88,19 @@ export function checkRoutes(value: unknown, source: string, { requireQueueUrl = 
   });
 }
 
-/** The receiver's ROUTES (JSON, with queue URLs); throws (failing the cold start) on anything malformed. */
-export function parseRoutes(json: string | undefined): Route[] {
+/** Routes from JSON text (an environment variable named `source`); empty or unset means none. */
+export function parseRouteFilters(json: string | undefined, source: string, options: { requireQueueUrl?: boolean } = {}): RouteFilter[] {
   if (json === undefined || json === '') return [];
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
   } catch {
-    throw new Error('ROUTES: not JSON');
+    throw new Error(`${source}: not JSON`);
   }
-  return checkRoutes(parsed, 'ROUTES', { requireQueueUrl: true }) as Route[];
+  return checkRoutes(parsed, source, options);
+}
+
+/** The receiver's ROUTES (JSON, with queue URLs); throws (failing the cold start) on anything malformed. */
+export function parseRoutes(json: string | undefined): Route[] {
+  return parseRouteFilters(json, 'ROUTES', { requireQueueUrl: true }) as Route[];
 }

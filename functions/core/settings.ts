@@ -21,6 +21,9 @@ export const FORWARDER_SETTINGS = {
   localQueueName: 'panther-alerts',
 } as const;
 
+/** An HTTP header name (RFC 9110 token): what the secret header's name must be. */
+export const HTTP_HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
 /**
  * What happens to an authenticated body that is not a Panther alert: `quarantine` keeps it (and
  * answers 2xx, so a schema change on Panther's side never loses an alert), `reject` answers 400.

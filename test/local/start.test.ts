@@ -147,9 +147,11 @@ describe('npm start with an existing SQS', () => {
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
       },
-      waitFor: ['Webhook URL', 'Queue URL', 'SQS endpoint', 'Header'],
+      waitFor: ['Webhook URL', 'Queue URL', 'SQS endpoint', 'Header', 'then'],
     });
     expect(local.printed['SQS endpoint']).toBe(sqsServer.printed['SQS endpoint']);
+    // The tail hint names the queue in use: local mode's own lookup would not find it.
+    expect(local.printed.then).toBe(`npx panther-forwarder tail --queue-url ${sqsServer.printed['Queue URL']}      (Ctrl-C stops)`);
     expect((await cli(['send-test-alert', '--url', local.printed['Webhook URL']!, '--header', local.printed.Header!])).code).toBe(0);
     const [message] = await drainQueue(localSqsClient(sqsServer.printed['SQS endpoint']!), sqsServer.printed['Queue URL']!, {
       expected: 1,

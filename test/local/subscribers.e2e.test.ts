@@ -3,7 +3,7 @@ import { localSqsClient } from '../../functions/runtime/local-aws';
 import { baseAlert } from '../../scripts/sample-alerts';
 import { postBody } from '../support/http';
 import { cli } from '../support/cli';
-import { authHeaderOf, startLocalMode, stopAll } from '../support/processes';
+import { authHeaderOf, startLocalMode, stopAll, untilPrinted } from '../support/processes';
 import { attributesOf, drainQueue } from '../support/queue';
 
 afterEach(stopAll);
@@ -47,12 +47,9 @@ describe('tail and stats in FIFO mode with routes', () => {
   it('follow the hints npm start prints: tail finds the FIFO alert queue, tail --route the route queue, stats both', async () => {
     const local = await startLocalMode({ FIFO: 'true', LOCAL_ROUTES: routes });
     const sqsPort = new URL(local.printed['SQS endpoint']!).port;
-    // The hints follow the ready lines startLocalMode waits for: give them a moment (bounded).
-    for (let wait = 0; wait < 50 && !local.output.includes('  or: npx panther-forwarder tail --route paging'); wait += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    // The hints follow the ready lines startLocalMode waits for.
+    expect(await untilPrinted(local, '  or: npx panther-forwarder tail --route paging')).toBe(true);
     expect(local.output).toContain('then: npx panther-forwarder tail      (Ctrl-C stops)');
-    expect(local.output).toContain('  or: npx panther-forwarder tail --route paging');
     const critical = JSON.stringify(baseAlert({ severity: 'CRITICAL', alertId: 'fifo-critical' }));
     expect((await postBody(local.printed['Webhook URL']!, critical, authHeaderOf(local))).status).toBe(200);
 

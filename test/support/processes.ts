@@ -99,6 +99,14 @@ export function startProcess(command: string, args: readonly string[], options: 
   });
 }
 
+/** Resolves once the process has printed this exact line (bounded: false after `timeoutMs`). */
+export async function untilPrinted(proc: RunningProcess, line: string, timeoutMs = 5_000): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
+    if (proc.output.includes(line)) return true;
+  }
+  return proc.output.includes(line);
+}
+
 /** Stops whatever a test file left running (call from afterAll). */
 export async function stopAll(): Promise<void> {
   await Promise.all([...running].map((proc) => proc.stop()));
