@@ -154,9 +154,11 @@ async function redriveCommand(args: string[]): Promise<number> {
     max: { type: 'string' },
   });
   if (!values.from || !values.to) throw new UsageError('redrive needs --from and --to queue URLs');
-  const routesJson = values.routes ?? process.env.ROUTES;
-  if (routesJson && !values.revalidate)
+  if (values.routes !== undefined && !values.revalidate) {
     throw new UsageError('--routes goes with --revalidate (dead letters go back unchanged to one queue)');
+  }
+  // $ROUTES is only a default for --revalidate: a dead-letter redrive ignores it.
+  const routesJson = values.revalidate ? (values.routes ?? process.env.ROUTES) : undefined;
   let routes: Route[];
   try {
     routes = parseRoutes(routesJson);

@@ -219,6 +219,10 @@ describe('redrive --revalidate with routes', () => {
   it('refuses routes without --revalidate, and malformed routes, as usage errors', async () => {
     const url = server.printed['Queue URL']!;
     expect((await cli(['redrive', '--from', url, '--to', url, '--routes', '[]'])).code).toBe(2);
+    // $ROUTES (set where the receiver's environment is at hand) does not stop a dead-letter redrive.
+    const dlq = server.printed['Dead-letter queue URL']!;
+    const plain = await cli(['redrive', '--from', dlq, '--to', url, '--max', '1'], { ROUTES: '[{"name":"p","queueUrl":"http://q"}]' });
+    expect(plain).toMatchObject({ code: 0, stdout: 'Moved 0 message(s).\n' });
     const bad = await cli([
       'redrive',
       '--from',
