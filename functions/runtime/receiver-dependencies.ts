@@ -4,7 +4,8 @@ import type { AwsClientTarget } from './aws-client-options';
 import type { ReceiverDependencies } from './create-receiver';
 import { createQueueSender, createSqsClient } from './queue-sender';
 import { stdoutRequestLog } from './request-log';
-import { createSecretSource, secretsManagerReader } from './secret-source';
+import { createSecretSource } from './secret-source';
+import { secretsManagerReader } from './secrets-manager-reader';
 
 /** Where the clients connect; unset fields follow the SDK's own resolution (the Lambda's case). */
 export interface ReceiverTargets {
@@ -13,9 +14,11 @@ export interface ReceiverTargets {
 }
 
 export function receiverDependencies(config: ReceiverConfig, targets: ReceiverTargets = {}): ReceiverDependencies {
+  const sqs = createSqsClient(targets.sqs);
   return {
-    send: createQueueSender(createSqsClient(targets.sqs)),
-    secrets: createSecretSource(secretsManagerReader(config.secretId, targets.secretsManager), {
+    send: createQueueSender(sqs),
+    // Read with the SQS client's credentials, signer and hash: no second SDK client (BENCHMARKS.md).
+    secrets: createSecretSource(secretsManagerReader(config.secretId, sqs.config, targets.secretsManager), {
       onStaleServed: (error) =>
         process.stdout.write(
           `${JSON.stringify({ level: 'WARN', message: 'secret refresh failed; the cached secret stays in use', error })}\n`,

@@ -1,7 +1,7 @@
 /**
  * The shared secret Panther sends in a custom header, read from Secrets Manager and cached in the
  * function: one GetSecretValue per five minutes, not per request. The secret is JSON:
- *   {"headerName": "...", "current": "...", "previous": "..."}   (previous only during a rotation)
+ *   {"current": "...", "previous": "..."}   (previous only during a rotation; other keys are ignored)
  *
  * A refresh never blocks alerts while a value is cached: the request that finds the cache stale
  * waits for the refresh a short while (so a rotation takes effect on time when Secrets Manager is
@@ -9,8 +9,6 @@
  * next try waits a back-off period. Only a function that has never read the secret waits for
  * Secrets Manager, within the client's per-attempt timeouts.
  */
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type AwsClientTarget, awsClientOptions, SECRETS_MANAGER_LIMITS } from './aws-client-options';
 import { describeError } from './errors';
 
 export const SECRET_CACHE_MS = 5 * 60 * 1000;
@@ -42,25 +40,6 @@ export function acceptedSecrets(secretString: string | undefined): readonly stri
     throw new SecretUnavailableError(`the webhook secret's "current" must be a string of ${MIN_SECRET_LENGTH}+ characters`);
   }
   return typeof previous === 'string' && previous.length >= MIN_SECRET_LENGTH ? [current, previous] : [current];
-}
-
-/**
- * GetSecretValue through the SDK, which is loaded on the first read, not at module load: it is
- * needed once per five minutes, and importing it would lengthen every cold start (BENCHMARKS.md).
- * Without an endpoint it honours AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL.
- */
-export function secretsManagerReader(secretId: string, target: AwsClientTarget = {}): SecretReader {
-  let client:
-    | Promise<{ sm: SecretsManagerClient; command: typeof import('@aws-sdk/client-secrets-manager').GetSecretValueCommand }>
-    | undefined;
-  return async () => {
-    client ??= import('@aws-sdk/client-secrets-manager').then((sdk) => ({
-      sm: new sdk.SecretsManagerClient(awsClientOptions(target, SECRETS_MANAGER_LIMITS)),
-      command: sdk.GetSecretValueCommand,
-    }));
-    const { sm, command } = await client;
-    return (await sm.send(new command({ SecretId: secretId }))).SecretString;
-  };
 }
 
 export interface SecretSourceOptions {

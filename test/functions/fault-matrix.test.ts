@@ -10,7 +10,8 @@ import type { AwsClientTarget } from '../../functions/runtime/aws-client-options
 import { createReceiver, type ProxyHandler } from '../../functions/runtime/create-receiver';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localSqsClient } from '../../functions/runtime/local-aws';
 import { createQueueSender, createSqsClient } from '../../functions/runtime/queue-sender';
-import { createSecretSource, SECRET_CACHE_MS, secretsManagerReader } from '../../functions/runtime/secret-source';
+import { createSecretSource, SECRET_CACHE_MS } from '../../functions/runtime/secret-source';
+import { secretsManagerReader } from '../../functions/runtime/secrets-manager-reader';
 import { createForwarderQueues, type LocalQueues } from '../../local/embedded-sqs';
 import type { EmbeddedSecrets } from '../../local/embedded-secrets';
 import { lambdaContext } from '../../local/webhook-server';
@@ -61,11 +62,15 @@ function receiver(
     REQUEST_LOG: 'off',
   });
   const clock = options.clock ?? { now: Date.now() };
+  const sqsClient = createSqsClient(target(options.sqsEndpoint ?? sqsProxy.endpoint));
   return createReceiver(config, {
-    send: createQueueSender(createSqsClient(target(options.sqsEndpoint ?? sqsProxy.endpoint))),
-    secrets: createSecretSource(secretsManagerReader(TEST_SECRET_ID, target(options.secretsEndpoint ?? secretsProxy.endpoint)), {
-      now: () => clock.now,
-    }),
+    send: createQueueSender(sqsClient),
+    secrets: createSecretSource(
+      secretsManagerReader(TEST_SECRET_ID, sqsClient.config, target(options.secretsEndpoint ?? secretsProxy.endpoint)),
+      {
+        now: () => clock.now,
+      },
+    ),
   });
 }
 

@@ -9,10 +9,11 @@ import {
   createSecretSource,
   REFRESH_BACKOFF_MS,
   SECRET_CACHE_MS,
-  secretsManagerReader,
   SecretUnavailableError,
   STALE_WAIT_MS,
 } from '../../../functions/runtime/secret-source';
+import { createSqsClient } from '../../../functions/runtime/queue-sender';
+import { secretsManagerReader } from '../../../functions/runtime/secrets-manager-reader';
 import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy';
 
 const ID = 'test/secret';
@@ -31,7 +32,8 @@ afterEach(async () => {
 
 /** A source reading through the fault proxy, on a clock the test moves. */
 function source(clock: { now: number }, onStaleServed?: (error: string) => void) {
-  const read = secretsManagerReader(ID, { endpoint: proxy.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const target = { endpoint: proxy.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const read = secretsManagerReader(ID, createSqsClient(target).config, target);
   return createSecretSource(read, { now: () => clock.now, ...(onStaleServed ? { onStaleServed } : {}) });
 }
 
