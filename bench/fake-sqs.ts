@@ -1,6 +1,8 @@
 /**
  * An SQS endpoint on 127.0.0.1 that answers SendMessage at once (with the body's MD5, which the SDK
- * checks), and the webhook secret for GetSecretValue: what is left is the caller's own cost.
+ * checks), and a Secrets Manager endpoint on another port that answers GetSecretValue with the
+ * webhook secret: what is left is the caller's own cost. Two ports, as in AWS two hosts: a client
+ * cannot reuse one service's connection for the other.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -8,7 +10,27 @@ import type { AddressInfo } from 'node:net';
 
 export const BENCH_SECRET = 'bench-webhook-secret-0123456789';
 
-export async function startFakeAws(): Promise<{ endpoint: string; server: Server }> {
+export interface FakeAws {
+  readonly sqsEndpoint: string;
+  readonly secretsEndpoint: string;
+  close(): void;
+}
+
+export async function startFakeAws(): Promise<FakeAws> {
+  const [sqs, secrets] = await Promise.all([listen(), listen()]);
+  return {
+    sqsEndpoint: sqs.endpoint,
+    secretsEndpoint: secrets.endpoint,
+    close: () => {
+      for (const { server } of [sqs, secrets]) {
+        server.closeAllConnections();
+        server.close();
+      }
+    },
+  };
+}
+
+async function listen(): Promise<{ endpoint: string; server: Server }> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -32,5 +54,7 @@ export async function startFakeAws(): Promise<{ endpoint: string; server: Server
 }
 
 if (require.main === module) {
-  void startFakeAws().then(({ endpoint }) => console.log(`Fake AWS endpoint: ${endpoint}`));
+  void startFakeAws().then(({ sqsEndpoint, secretsEndpoint }) =>
+    console.log(`SQS endpoint: ${sqsEndpoint}\nSecrets Manager endpoint: ${secretsEndpoint}`),
+  );
 }

@@ -1,7 +1,7 @@
 /**
  * The receiver with its Secrets Manager read replaced by the secret itself: not deployable (the
  * secret would sit in the function's configuration), only here to measure what reading the secret
- * through the Secrets Manager SDK costs a cold start, beside the real receiver, in the same run.
+ * costs a cold start, beside the real receiver, in the same run.
  */
 import { readReceiverConfig } from '../../functions/core/receiver-config';
 import { createReceiver } from '../../functions/runtime/create-receiver';
