@@ -4,14 +4,13 @@
  * stops it, and sorts each thread's self time by who spent it: the receiver, middy, the AWS SDK,
  * Node's HTTP and sockets, fauxqs… Offline, loopback only, bounded by time.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { padTo } from '../scripts/sample-alerts';
+import { startLocalServer } from './local-server';
 
-const ROOT = join(__dirname, '..');
 const SECONDS = { warmUp: 3, measured: 10 };
 
 interface CpuProfile {
@@ -47,39 +46,19 @@ function selfTimes(profile: CpuProfile): Map<string, number> {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'profile-local-'));
-  const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '--import', 'tsx', 'local/start.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', SQS_PORT: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const server = await startLocalServer(['--cpu-prof', '--cpu-prof-dir', dir]);
   try {
-    const printed: Record<string, string> = {};
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('local mode did not start')), 30_000);
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        for (const line of chunk.split('\n')) {
-          const m = /^([A-Za-z][\w -]*): (.+)$/.exec(line);
-          if (m) printed[m[1]!] = m[2]!;
-        }
-        if (printed.Header && printed['Webhook URL']) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-    const colon = printed.Header!.indexOf(':');
     const options = {
-      url: printed['Webhook URL']!,
+      url: server.webhookUrl,
       method: 'POST' as const,
-      headers: { 'content-type': 'application/json', [printed.Header!.slice(0, colon)]: printed.Header!.slice(colon + 2) },
+      headers: { 'content-type': 'application/json', ...server.authHeader },
       body: padTo(2_300),
       connections: 32,
     };
     await autocannon({ ...options, duration: SECONDS.warmUp });
     const measured = await autocannon({ ...options, duration: SECONDS.measured });
     const alerts = measured['2xx'];
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await server.stop(); // the profiles are written as the process exits
 
     console.log(`${alerts} alerts in ${SECONDS.measured} s after a ${SECONDS.warmUp} s warm-up (the profile covers both).`);
     for (const file of readdirSync(dir).sort()) {
@@ -98,7 +77,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -16,6 +16,7 @@ import autocannon from 'autocannon';
 import { App } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { localSqsClient } from '../functions/runtime/local-aws';
+import { startLocalServer } from './local-server';
 import { PantherAlertForwarderStack } from '../lib/panther-alert-forwarder-stack';
 import { BASE_BUILD_OPTIONS, buildFunctions, LAMBDA_BUILD_OPTIONS } from '../scripts/build-functions';
 import { baseAlert, padTo } from '../scripts/sample-alerts';
@@ -158,53 +159,29 @@ export interface LocalThroughput {
  * alternating rounds.
  */
 async function localThroughput(body: string): Promise<LocalThroughput> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', SQS_PORT: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const printed: Record<string, string> = {};
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('local mode did not start')), 30_000);
-    let buffered = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      buffered += chunk;
-      for (const line of buffered.split('\n').slice(0, -1)) {
-        const m = /^([A-Za-z][\w -]*): (.+)$/.exec(line);
-        if (m) printed[m[1]!] = m[2]!;
-      }
-      buffered = buffered.slice(buffered.lastIndexOf('\n') + 1);
-      if (printed.Header && printed['Webhook URL']) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
+  const server = await startLocalServer();
   try {
-    const colon = printed.Header!.indexOf(':');
-    const header = { [printed.Header!.slice(0, colon)]: printed.Header!.slice(colon + 2) };
     const throughWebhook = (seconds: number) =>
-      measurePhase(child.pid!, async () => {
+      measurePhase(server.child.pid!, async () => {
         const result = await autocannon({
-          url: printed['Webhook URL']!,
+          url: server.webhookUrl,
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...header },
+          headers: { 'content-type': 'application/json', ...server.authHeader },
           body,
           connections: THROUGHPUT_CONNECTIONS,
           duration: seconds,
         });
         return result['2xx'];
       });
-    const sqs = localSqsClient(printed['SQS endpoint']!);
+    const sqs = localSqsClient(server.sqsEndpoint);
     const sendDirect = (seconds: number) =>
-      measurePhase(child.pid!, async () => {
+      measurePhase(server.child.pid!, async () => {
         const deadline = Date.now() + seconds * 1000;
         let sent = 0;
         await Promise.all(
           Array.from({ length: THROUGHPUT_CONNECTIONS }, async () => {
             while (Date.now() < deadline) {
-              await sqs.send(new SendMessageCommand({ QueueUrl: printed['Queue URL'], MessageBody: body }));
+              await sqs.send(new SendMessageCommand({ QueueUrl: server.queueUrl, MessageBody: body }));
               sent += 1;
             }
           }),
@@ -225,7 +202,7 @@ async function localThroughput(body: string): Promise<LocalThroughput> {
       cpuPerAlertUs: { webhook: last.webhook.cpuPerAlertUs, direct: last.direct.cpuPerAlertUs },
     };
   } finally {
-    child.kill('SIGTERM');
+    await server.stop();
   }
 }
 
