@@ -29,10 +29,15 @@ export class SecretsManagerError extends Error {
     override readonly name: string,
     message: string,
     readonly $metadata: { readonly httpStatusCode: number },
+    /** The answer showed this machine's clock off by minutes, and the offset was corrected: worth another attempt. */
+    readonly clockSkewCorrected = false,
   ) {
     super(message);
   }
 }
+
+/** As the SDK does: a clock this far off the server's fails signatures, so it is corrected and the request retried. */
+const CLOCK_SKEW_MS = 240_000;
 
 /** The Secrets Manager endpoint the SDK's endpoint rules give for a region and endpoint variant. */
 export function secretsManagerEndpoint(region: string, { fips = false, dualStack = false } = {}): string {
@@ -59,6 +64,7 @@ async function resolveEndpoint(target: AwsClientTarget, shared: SharedClientConf
 /** Throttling and server-side failures are worth another attempt; an answered 4xx is not. */
 function retryable(error: unknown): boolean {
   if (!(error instanceof SecretsManagerError)) return true;
+  if (error.clockSkewCorrected) return true;
   const status = error.$metadata.httpStatusCode;
   return status >= 500 || status === 429 || /Throttl|TooManyRequests|RequestLimitExceeded/.test(error.name);
 }
@@ -92,6 +98,8 @@ export function secretsManagerReader(
   const limits = SECRETS_MANAGER_LIMITS;
   const body = JSON.stringify({ SecretId: secretId });
   let prepared: Promise<{ signer: SignatureV4; url: URL; http: NodeHttpHandler }> | undefined;
+  /** Server time minus ours, once an error answer told it; until then the SQS client's. */
+  let clockOffset: number | undefined;
   const prepare = async () => {
     const http = new NodeHttpHandler({
       connectionTimeout: limits.connectMs,
@@ -128,14 +136,22 @@ export function secretsManagerReader(
       },
       body,
     });
-    const signed = await signer.sign(request, { signingDate: new Date(Date.now() + (shared.systemClockOffset ?? 0)) });
+    const offsetUsed = clockOffset ?? shared.systemClockOffset ?? 0;
+    const signed = await signer.sign(request, { signingDate: new Date(Date.now() + offsetUsed) });
     const { response } = await http.handle(signed as HttpRequest);
     const text = Buffer.from(await streamCollector(response.body)).toString('utf8');
     if (response.statusCode < 200 || response.statusCode > 299) {
+      // An error answer's Date is the server's clock (unless a cache in between aged it).
+      const serverTime = Date.parse(response.headers.date ?? '');
+      const sampled = !Number.isNaN(serverTime) && response.headers.age === undefined;
+      if (sampled) clockOffset = serverTime - Date.now();
       const answer = parseErrorBody(text);
-      throw new SecretsManagerError(errorName(response.headers, answer), String(answer.Message ?? answer.message ?? ''), {
-        httpStatusCode: response.statusCode,
-      });
+      throw new SecretsManagerError(
+        errorName(response.headers, answer),
+        String(answer.Message ?? answer.message ?? ''),
+        { httpStatusCode: response.statusCode },
+        sampled && Math.abs(clockOffset!) >= CLOCK_SKEW_MS && clockOffset !== offsetUsed,
+      );
     }
     const { SecretString } = JSON.parse(text) as { SecretString?: unknown };
     return typeof SecretString === 'string' ? SecretString : undefined;

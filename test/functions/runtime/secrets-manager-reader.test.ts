@@ -157,6 +157,33 @@ describe('secretsManagerReader, against the official client', () => {
     },
   );
 
+  it('corrects a clock that is an hour off from the answer, as the official client does, and signs the retry with it', async () => {
+    const outcome = async (read: () => Promise<unknown>) => {
+      server.requests.length = 0;
+      const serverClock = new Date(Date.now() + 3_600_000).toUTCString();
+      server.plan([
+        {
+          status: 403,
+          headers: { date: serverClock },
+          body: JSON.stringify({ __type: 'InvalidSignatureException', message: 'Signature expired' }),
+        },
+        { status: 200, body: JSON.stringify({ SecretString: SECRET_STRING }) },
+      ]);
+      const value = await read();
+      const signedAt = server.requests.map((r) =>
+        Date.parse(String(r.headers['x-amz-date']).replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z')),
+      );
+      return {
+        value,
+        attempts: server.requests.length,
+        retrySignedAnHourLater: Math.abs(signedAt[1]! - signedAt[0]! - 3_600_000) < 60_000,
+      };
+    };
+    const theirs = await outcome(official());
+    expect(theirs).toEqual({ value: SECRET_STRING, attempts: 2, retrySignedAnHourLater: true });
+    expect(await outcome(ours())).toEqual(theirs);
+  });
+
   it('retries once after a server error or an answer that is not JSON, and then reads the value', async () => {
     server.plan([
       { status: 503, body: '<html>Service Unavailable</html>' },
