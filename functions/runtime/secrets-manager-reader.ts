@@ -36,6 +36,8 @@ export class SecretsManagerError extends Error {
   }
 }
 
+export const USER_AGENT = 'panther-alert-forwarder (webhook secret read)';
+
 /** As the SDK does: a clock this far off the server's fails signatures, so it is corrected and the request retried. */
 const CLOCK_SKEW_MS = 240_000;
 
@@ -132,6 +134,8 @@ export function secretsManagerReader(
         'content-type': 'application/x-amz-json-1.1',
         'x-amz-target': 'secretsmanager.GetSecretValue',
         host: url.host,
+        // Not signed (SigV4 never signs it); names the caller in CloudTrail, where the SDK's would.
+        'user-agent': USER_AGENT,
         'content-length': String(Buffer.byteLength(body)),
       },
       body,

@@ -10,7 +10,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { type AwsClientTarget, awsClientOptions, SECRETS_MANAGER_LIMITS } from '../../../functions/runtime/aws-client-options';
 import { describeError } from '../../../functions/runtime/errors';
 import { createSqsClient } from '../../../functions/runtime/queue-sender';
-import { secretsManagerEndpoint, secretsManagerReader } from '../../../functions/runtime/secrets-manager-reader';
+import { secretsManagerEndpoint, secretsManagerReader, USER_AGENT } from '../../../functions/runtime/secrets-manager-reader';
 import { type CapturedRequest, verifySigV4 } from '../../support/sigv4-verifier';
 
 const SECRET_ID = 'panther/webhook-secret';
@@ -111,6 +111,7 @@ describe('secretsManagerReader, against the official client', () => {
     expect(theirs.valid).toBe(true);
     expect(mine).toEqual(theirs);
     expect(mine.scope).toBe('eu-west-1/secretsmanager/aws4_request');
+    expect(server.requests[1]!.headers['user-agent']).toBe(USER_AGENT);
   });
 
   it('signs nothing the verifier would accept once the request is changed (the control for the verdicts above)', async () => {
