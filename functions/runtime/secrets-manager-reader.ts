@@ -1,13 +1,15 @@
 /**
- * GetSecretValue as one SigV4-signed POST (AWS JSON 1.1), made with the credentials, signer, hash
- * and HTTP handler the SQS client already loaded, instead of a second SDK client. The Secrets
+ * GetSecretValue as one SigV4-signed POST (AWS JSON 1.1), made with the SQS client's credentials,
+ * region and hash, and the signer and HTTP handler code it already loaded, instead of a second SDK
+ * client. The Secrets
  * Manager client cost a cold start about a fifth of the whole (its modules, its configuration and
  * endpoint rules, evaluated on the first request), which Panther waits for; this costs the request.
  * BENCHMARKS.md has the measurements.
  *
  * What the SDK client would do is pinned by test/functions/runtime/secrets-manager-reader.test.ts:
  * the same request as the official client's (verified by an independent SigV4 check), the same
- * endpoint for every region and FIPS/dual-stack setting, the same error names.
+ * endpoint for every region and FIPS/dual-stack setting, the same error names, attempts and
+ * clock-skew correction.
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { partition } from '@aws-sdk/core/client';
