@@ -25,16 +25,17 @@ export const SQS_LIMITS: AttemptLimits = { connectMs: 1_000, attemptMs: 1_500, m
 /** Secrets Manager: two attempts; a cached secret is served meanwhile, so this bounds only the first read. */
 export const SECRETS_MANAGER_LIMITS: AttemptLimits = { connectMs: 1_000, attemptMs: 1_500, maxAttempts: 2 };
 
+/** The HTTP handler's settings for these limits (an SDK client's `requestHandler`, or a NodeHttpHandler's own). */
+export function requestHandlerOptions(limits: AttemptLimits) {
+  return { connectionTimeout: limits.connectMs, requestTimeout: limits.attemptMs, throwOnRequestTimeout: true };
+}
+
 export function awsClientOptions(target: AwsClientTarget, limits: AttemptLimits) {
   return {
     ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
     ...(target.region === undefined ? {} : { region: target.region }),
     ...(target.credentials === undefined ? {} : { credentials: target.credentials }),
     maxAttempts: limits.maxAttempts,
-    requestHandler: {
-      connectionTimeout: limits.connectMs,
-      requestTimeout: limits.attemptMs,
-      throwOnRequestTimeout: true,
-    },
+    requestHandler: requestHandlerOptions(limits),
   };
 }

@@ -16,7 +16,7 @@ import { partition } from '@aws-sdk/core/client';
 import { HttpRequest } from '@smithy/core/transport';
 import { NodeHttpHandler, streamCollector } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { type AwsClientTarget, SECRETS_MANAGER_LIMITS } from './aws-client-options';
+import { type AwsClientTarget, requestHandlerOptions, SECRETS_MANAGER_LIMITS } from './aws-client-options';
 import type { SecretReader } from './secret-source';
 
 /** What the reader borrows from the SQS client's resolved configuration (one credential chain, resolved once). */
@@ -101,15 +101,12 @@ export function secretsManagerReader(
 ): SecretReader {
   const limits = SECRETS_MANAGER_LIMITS;
   const body = JSON.stringify({ SecretId: secretId });
+  const contentLength = String(Buffer.byteLength(body));
   let prepared: Promise<{ signer: SignatureV4; url: URL; http: NodeHttpHandler }> | undefined;
   /** Server time minus ours, once an error answer told it; until then the SQS client's. */
   let clockOffset: number | undefined;
   const prepare = async () => {
-    const http = new NodeHttpHandler({
-      connectionTimeout: limits.connectMs,
-      requestTimeout: limits.attemptMs,
-      throwOnRequestTimeout: true,
-    });
+    const http = new NodeHttpHandler(requestHandlerOptions(limits));
     const region = target.region ?? (await shared.region());
     const signer = new SignatureV4({
       service: 'secretsmanager',
@@ -138,7 +135,7 @@ export function secretsManagerReader(
         host: url.host,
         // Not signed (SigV4 never signs it); names the caller in CloudTrail, where the SDK's would.
         'user-agent': USER_AGENT,
-        'content-length': String(Buffer.byteLength(body)),
+        'content-length': contentLength,
       },
       body,
     });
