@@ -14,9 +14,8 @@ import { join } from 'node:path';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_REGION, localSqsClient } from '../../functions/runtime/local-aws';
 import type { EmbeddedSecrets } from '../../local/embedded-secrets';
-import { toProxyEvent } from '../../local/webhook-server';
 import { baseAlert } from '../../scripts/sample-alerts';
-import { AUTH_HEADERS, startTestSecrets, TEST_SECRET_ID } from '../support/handler';
+import { alertEvent, startTestSecrets, TEST_SECRET_ID } from '../support/handler';
 import { ROOT, startSqsServer, stopAll } from '../support/processes';
 import { drainQueue } from '../support/queue';
 
@@ -60,12 +59,7 @@ handler(JSON.parse(process.env.EVENT), { awsRequestId: 'bundle-test', getRemaini
 
 /** One cold start of the bundle with only these variables (and PATH), HOME empty, no instance metadata. */
 async function runBundle(credentialEnv: Record<string, string>): Promise<BundleRun> {
-  const event = toProxyEvent({
-    method: 'POST',
-    path: '/alerts',
-    rawHeaders: Object.entries({ 'Content-Type': 'application/json', ...AUTH_HEADERS }).flat(),
-    body: Buffer.from(JSON.stringify(baseAlert())),
-  });
+  const event = alertEvent(Buffer.from(JSON.stringify(baseAlert())));
   const child = spawn(process.execPath, ['-e', RUNNER], {
     env: {
       PATH: process.env.PATH,

@@ -2,7 +2,7 @@
  * Builds receivers in process as the handler module does (createReceiver with the real
  * dependencies), from a test's own settings: nothing here reads or writes process.env.
  */
-import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { startEmbeddedSecrets, type EmbeddedSecrets } from '../../local/embedded-secrets';
 import { lambdaContext, toProxyEvent } from '../../local/webhook-server';
 import { readReceiverConfig } from '../../functions/core/receiver-config';
@@ -38,6 +38,12 @@ export function loadHandler(settings: Record<string, string | undefined>): Handl
   );
 }
 
+/** A POST of this body as API Gateway delivers it to the function, with the test secret unless told otherwise. */
+export function alertEvent(body: Buffer, headers: Record<string, string> = AUTH_HEADERS): APIGatewayProxyEvent {
+  const rawHeaders = Object.entries({ 'Content-Type': 'application/json', ...headers }).flat();
+  return toProxyEvent({ method: 'POST', path: '/alerts', rawHeaders, body });
+}
+
 /** POSTs a body to the handler as API Gateway would deliver it, with the test secret unless told otherwise. */
 export function invoke(
   handler: Handler,
@@ -45,8 +51,7 @@ export function invoke(
   context: Context = lambdaContext(),
   headers: Record<string, string> = AUTH_HEADERS,
 ): Promise<APIGatewayProxyResult> {
-  const rawHeaders = Object.entries({ 'Content-Type': 'application/json', ...headers }).flat();
-  return handler(toProxyEvent({ method: 'POST', path: '/alerts', rawHeaders, body }), context);
+  return handler(alertEvent(body, headers), context);
 }
 
 /** The webhook secret, served by an embedded Secrets Manager (stop it in afterAll). */
