@@ -295,24 +295,20 @@ async function main(): Promise<void> {
     const throughput = await localThroughput(readFileSync(small, 'utf8'));
 
     const of = (runs: Map<string, Array<Record<string, number>>>, v: Variant, key: string) => median(runs.get(v.name)!.map((r) => r[key]!));
-    const stat = (v: Variant): BundleStats => ({
-      size: size(v.file),
-      importMs: of(cold, v, 'importMs'),
-      firstRequestMs: of(cold, v, 'firstRequestMs'),
-      coldMs: of(cold, v, 'coldMs'),
-      coldCpuMs: of(cold, v, 'coldCpuMs'),
-      warm2kMs: of(warm, v, 'smallMs'),
-      warm2kCpuMs: of(warm, v, 'smallCpuMs'),
-      warm200kMs: of(warm, v, 'largeMs'),
-      warm200kCpuMs: of(warm, v, 'largeCpuMs'),
-      rssMb: of(warm, v, 'rssMb'),
-    });
     const coldStat = (v: Variant): ColdStats => ({
       size: size(v.file),
       importMs: of(cold, v, 'importMs'),
       firstRequestMs: of(cold, v, 'firstRequestMs'),
       coldMs: of(cold, v, 'coldMs'),
       coldCpuMs: of(cold, v, 'coldCpuMs'),
+    });
+    const stat = (v: Variant): BundleStats => ({
+      ...coldStat(v),
+      warm2kMs: of(warm, v, 'smallMs'),
+      warm2kCpuMs: of(warm, v, 'smallCpuMs'),
+      warm200kMs: of(warm, v, 'largeMs'),
+      warm200kCpuMs: of(warm, v, 'largeCpuMs'),
+      rssMb: of(warm, v, 'rssMb'),
     });
     const ratios: Record<string, Spread> = Object.fromEntries(
       Object.entries({ ...coldRatios(), ...warmRatios() }).map(([name, values]) => [name, spreadOf(values)]),
