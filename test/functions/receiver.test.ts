@@ -100,14 +100,15 @@ describe('receiver handler when SQS fails', () => {
   });
 
   it('honours the standard AWS_ENDPOINT_URL and AWS_REGION when no endpoint is given (as in the Lambda)', async () => {
-    const saved = { ...process.env };
-    Object.assign(process.env, {
+    const variables: Record<string, string> = {
       AWS_ENDPOINT_URL: endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-    });
+    };
+    const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, variables);
     try {
       const config = readReceiverConfig({
         QUEUE_URL: queueUrl,
@@ -119,7 +120,11 @@ describe('receiver handler when SQS fails', () => {
       const handler = createReceiver(config, receiverDependencies(config));
       expect((await invoke(handler, alertBody())).statusCode).toBe(200);
     } finally {
-      process.env = saved;
+      // Put back on the real environment object (replacing it would leave a plain object in its place).
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) Reflect.deleteProperty(process.env, name);
+        else process.env[name] = value;
+      }
     }
     expect(await drainQueue(localSqsClient(endpoint), queueUrl, { expected: 1 })).toHaveLength(1);
   });
