@@ -194,6 +194,25 @@ describe('secretsManagerReader, against the official client', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('tries its set-up again on the next read when it failed (a region that could not be resolved yet)', async () => {
+    const noRegion = { endpoint: server.endpoint, credentials: CREDENTIALS };
+    const shared = createSqsClient({ region: 'eu-west-1', credentials: CREDENTIALS }).config;
+    let regionAsked = 0;
+    const flaky = {
+      ...shared,
+      region: async () => {
+        regionAsked += 1;
+        if (regionAsked <= 2) throw new Error('region not available yet');
+        return 'eu-west-1';
+      },
+    };
+    const read = secretsManagerReader(SECRET_ID, flaky, noRegion, {});
+    // Both attempts of the first read find the set-up failed; the next read sets up afresh.
+    await expect(read()).rejects.toThrow('region not available yet');
+    expect(await read()).toBe(SECRET_STRING);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('uses AWS_ENDPOINT_URL_SECRETS_MANAGER, then AWS_ENDPOINT_URL, when no endpoint is given', async () => {
     const other = await capturingServer();
     try {
