@@ -3,7 +3,7 @@
  * one request from Panther (enqueue it, or answer at once), and what to answer once the queue has
  * spoken. The Lambda handler and the local server are thin adapters around this module.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { ErrorObject } from 'ajv';
 import type { PantherAlert } from './generated/panther-alert';
 import validatePantherAlert from './generated/validate-panther-alert';
@@ -204,8 +204,7 @@ function headerValue(headers: WebhookRequest['headers'], name: string): string |
 
 /** Constant time whatever the lengths: compare digests, never the strings. */
 function sameSecret(presented: string, secret: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-  return timingSafeEqual(digest(presented), digest(secret));
+  return timingSafeEqual(hash('sha256', presented, 'buffer'), hash('sha256', secret, 'buffer'));
 }
 
 /**
@@ -268,7 +267,7 @@ function routingAttributes(alert: PantherAlert, messageBody: string): RoutingAtt
     type: toAttributeValue(alert.type),
     detectionId: toAttributeValue(alert.id),
     ...(alertId === undefined ? {} : { alertId }),
-    dedupKey: createHash('sha256').update(messageBody, 'utf8').digest('hex'),
+    dedupKey: hash('sha256', messageBody, 'hex'),
   };
 }
 
@@ -285,10 +284,12 @@ export function combineOutcomes(outcomes: readonly EnqueueOutcome[]): EnqueueOut
   return failures.find((o) => !o.ok && o.failure === 'unreachable') ?? failures[0]!;
 }
 
+const EVERY_REFUSED_CHARACTER = new RegExp(SQS_REFUSES.source, 'gu');
+
 /** Attribute values come from decoded strings, where JSON escapes may have produced any character. */
 function toAttributeValue(value: string): string {
   // A cut through a surrogate pair leaves a lone surrogate, which the replacement also catches.
-  return value.slice(0, MAX_ATTRIBUTE_CHARS).replace(new RegExp(SQS_REFUSES.source, 'gu'), '\uFFFD');
+  return value.slice(0, MAX_ATTRIBUTE_CHARS).replace(EVERY_REFUSED_CHARACTER, '\uFFFD');
 }
 
 /** SQS counts the body plus each attribute's name, data type and value against the limit. */
