@@ -4,8 +4,9 @@
  */
 import { SendMessageCommand, SQSClient, type MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { EnqueueOutcome, MessageAttributes } from '../core/webhook-core';
-import { type AwsClientTarget, awsClientOptions, SQS_LIMITS } from './aws-client-options';
+import { type AwsClientTarget, awsClientOptions, requestHandlerOptions, SQS_LIMITS } from './aws-client-options';
 import { describeError } from './errors';
+import { abandonOnAbort, PerSendAbortHttpHandler, passAbortSignalToHttp, withAbortSignal } from './per-send-abort';
 
 export type QueueSender = (
   queueUrl: string,
@@ -20,10 +21,18 @@ export type QueueSender = (
  * Without an endpoint the client honours AWS_REGION and the standard endpoint variables
  * (AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL), so the same bundle talks to a local SQS server. The
  * endpoint never comes from the queue URL's host: the queues live in the function's region, and a
- * local server's queue URLs may name a host that does not resolve.
+ * local server's queue URLs may name a host that does not resolve. The middleware stack is resolved
+ * once, not per send (per-send-abort.ts says how each send still gets its own deadline).
  */
 export function createSqsClient(target: AwsClientTarget = {}): SQSClient {
-  return new SQSClient({ ...awsClientOptions(target, SQS_LIMITS), useQueueUrlAsEndpoint: false });
+  const client = new SQSClient({
+    ...awsClientOptions(target, SQS_LIMITS),
+    requestHandler: new PerSendAbortHttpHandler(requestHandlerOptions(SQS_LIMITS)),
+    cacheMiddleware: true,
+    useQueueUrlAsEndpoint: false,
+  });
+  passAbortSignalToHttp(client.middlewareStack);
+  return client;
 }
 
 /** Our attributes as SQS String message attributes. */
@@ -50,15 +59,14 @@ export function createQueueSender(sqs: SQSClient): QueueSender {
   return async (queueUrl, body, attributes, signal, messageGroupId) => {
     const dedupKey = 'dedupKey' in attributes ? attributes.dedupKey : undefined;
     try {
-      const sent = await sqs.send(
-        new SendMessageCommand({
-          QueueUrl: queueUrl,
-          MessageBody: body,
-          MessageAttributes: toMessageAttributes(attributes),
-          ...fifoParameters(queueUrl, messageGroupId, dedupKey),
-        }),
-        { abortSignal: signal },
-      );
+      const input = {
+        QueueUrl: queueUrl,
+        MessageBody: body,
+        MessageAttributes: toMessageAttributes(attributes),
+        ...fifoParameters(queueUrl, messageGroupId, dedupKey),
+      };
+      // No per-send options: they would make the client resolve its middleware stack for every send.
+      const sent = await abandonOnAbort(sqs.send(new SendMessageCommand(withAbortSignal(input, signal))), signal);
       if (!sent.MessageId) return { ok: false, failure: 'refused' };
       return { ok: true, messageId: sent.MessageId };
     } catch (error) {

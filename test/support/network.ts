@@ -31,20 +31,31 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-/** A server on 127.0.0.1 that accepts connections and never answers: an SQS that hangs. */
-export async function blackHole(): Promise<{ endpoint: string; close(): Promise<void> }> {
+/**
+ * A server on 127.0.0.1 that accepts connections and never answers: an SQS that hangs. It reads
+ * (and ignores) what arrives, so it sees the moment a client gives a connection up.
+ */
+export async function blackHole(): Promise<{ endpoint: string; readonly closedAt: readonly number[]; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
+  /** When each connection was closed by the client (performance.now()). */
+  const closedAt: number[] = [];
   const server: Server = createServer((socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      if (sockets.delete(socket)) closedAt.push(performance.now());
+    });
     socket.on('error', () => undefined);
+    socket.resume();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    closedAt,
     close: async () => {
-      for (const socket of sockets) socket.destroy();
+      const open = [...sockets];
+      sockets.clear();
+      for (const socket of open) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
     },
   };
