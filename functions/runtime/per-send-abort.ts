@@ -3,8 +3,8 @@
  *
  * Given per-send options (`send(command, { abortSignal })`), the SDK resolves the client's whole
  * middleware stack again for that one send; with `cacheMiddleware` it resolves it once per command
- * class, but then has nowhere to take a per-send signal from. That resolution was about a sixth of
- * a warm 2.3 KB send (BENCHMARKS.md). So the signal rides on the command's input instead: the
+ * class, but then has nowhere to take a per-send signal from. That resolution was a tenth to a sixth
+ * of a warm 2.3 KB send (BENCHMARKS.md). So the signal rides on the command's input instead: the
  * innermost middleware notes it against the signed request, and the HTTP handler aborts with it.
  * The SDK's retry back-off does not see the signal: `abandonOnAbort` stops waiting for it.
  */
