@@ -2,6 +2,7 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { headerFromReadyLine, parseReadyLine } from '../local/ready-lines';
 
 const ROOT = join(__dirname, '..');
 
@@ -32,8 +33,8 @@ export async function startLocalServer(nodeOptions: readonly string[] = []): Pro
     child.stdout.on('data', (chunk: string) => {
       buffered += chunk;
       for (const line of buffered.split('\n').slice(0, -1)) {
-        const m = /^([A-Za-z][\w -]*): (.+)$/.exec(line);
-        if (m) printed[m[1]!] = m[2]!;
+        const ready = parseReadyLine(line);
+        if (ready) printed[ready.name] = ready.value;
       }
       buffered = buffered.slice(buffered.lastIndexOf('\n') + 1);
       if (printed.Header && printed['Webhook URL']) {
@@ -42,13 +43,12 @@ export async function startLocalServer(nodeOptions: readonly string[] = []): Pro
       }
     });
   });
-  const colon = printed.Header!.indexOf(':');
   return {
     child,
     webhookUrl: printed['Webhook URL']!,
     sqsEndpoint: printed['SQS endpoint']!,
     queueUrl: printed['Queue URL']!,
-    authHeader: { [printed.Header!.slice(0, colon)]: printed.Header!.slice(colon + 2) },
+    authHeader: headerFromReadyLine(printed.Header!),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;

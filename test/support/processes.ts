@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { headerFromReadyLine, parseReadyLine } from '../../local/ready-lines';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -83,8 +84,8 @@ export function startProcess(command: string, args: readonly string[], options: 
       });
     };
     lines(child.stdout!, output, (line) => {
-      const match = /^([A-Za-z][\w -]*): (.+)$/.exec(line);
-      if (match) printed[match[1]!] = match[2]!;
+      const ready = parseReadyLine(line);
+      if (ready) printed[ready.name] = ready.value;
       if (options.waitFor.every((name) => name in printed)) {
         clearTimeout(timer);
         resolve(proc);
@@ -122,9 +123,7 @@ export function startLocalMode(env: Record<string, string | undefined> = {}, arg
 
 /** The `Header: Name: value` line local mode printed, as a headers object. */
 export function authHeaderOf(proc: RunningProcess): Record<string, string> {
-  const line = proc.printed.Header ?? '';
-  const colon = line.indexOf(':');
-  return { [line.slice(0, colon)]: line.slice(colon + 1).trim() };
+  return headerFromReadyLine(proc.printed.Header ?? '');
 }
 
 /** The embedded SQS server on its own, on a free port (or the given one). */
