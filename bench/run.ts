@@ -255,11 +255,9 @@ async function main(): Promise<void> {
   };
 
   try {
-    // Cold: load + first request, wall and CPU, in fresh processes, interleaved (the order rotates
-    // each round, so no variant always runs on a cooler or warmer machine).
+    // Cold: load + first request, wall and CPU, in fresh processes.
     console.error(`Cold starts: ${COLD_ROUNDS.min}–${COLD_ROUNDS.max} interleaved rounds…`);
-    const cold = new Map(coldVariants.map((v) => [v.name, [] as Array<Record<string, number>>]));
-    const coldRatios = () => ({
+    const coldRatios = (cold: Runs) => ({
       coldVsFloor: pairRatios(cold, receiver, floor, 'coldMs'),
       coldCpuVsFloor: pairRatios(cold, receiver, floor, 'coldCpuMs'),
       coldVsNaive: pairRatios(cold, receiver, naive, 'coldMs'),
@@ -268,41 +266,38 @@ async function main(): Promise<void> {
       coldCpuVsUsualFloor: pairRatios(cold, receiver, usualFloor, 'coldCpuMs'),
       coldWithoutSecretReadVsFloor: pairRatios(cold, staticSecret, floor, 'coldCpuMs'),
     });
-    for (let round = 0; round < COLD_ROUNDS.max; round += 1) {
-      for (const v of rotate(coldVariants, round)) cold.get(v.name)!.push(await measure(v, env, ['cold', v.file, small]));
-      if (round + 1 >= COLD_ROUNDS.min && Object.values(coldRatios()).every((r) => spreadOf(r).halfWidth <= TARGET_HALF_WIDTH)) break;
-    }
+    const cold = await interleavedRounds(coldVariants, COLD_ROUNDS, (v) => measure(v, env, ['cold', v.file, small]), coldRatios);
 
     console.error(`Warm requests: ${WARM_ROUNDS.min}–${WARM_ROUNDS.max} interleaved rounds…`);
-    const warm = new Map(warmVariants.map((v) => [v.name, [] as Array<Record<string, number>>]));
-    const warmRatios = () => ({
+    const warmRatios = (warm: Runs) => ({
       warm2kVsSdk: pairRatios(warm, receiver, floor, 'smallMs'),
       warm200kVsSdk: pairRatios(warm, receiver, floor, 'largeMs'),
       warm2kVsCachedSdk: pairRatios(warm, receiver, cachedFloor, 'smallMs'),
       warm200kVsCachedSdk: pairRatios(warm, receiver, cachedFloor, 'largeMs'),
     });
-    for (let round = 0; round < WARM_ROUNDS.max; round += 1) {
-      for (const v of rotate(warmVariants, round)) {
+    const warm = await interleavedRounds(
+      warmVariants,
+      WARM_ROUNDS,
+      async (v) => {
         const s = await measure(v, env, ['warm', v.file, small, String(WARM_REQUESTS.small)]);
         const l = await measure(v, env, ['warm', v.file, large, String(WARM_REQUESTS.large)]);
-        const rssMb = s.rssMb!;
-        warm.get(v.name)!.push({
+        return {
           smallMs: s.perRequestMs!,
           smallCpuMs: s.perRequestCpuMs!,
           largeMs: l.perRequestMs!,
           largeCpuMs: l.perRequestCpuMs!,
-          rssMb,
-        });
-      }
-      if (round + 1 >= WARM_ROUNDS.min && Object.values(warmRatios()).every((r) => spreadOf(r).halfWidth <= TARGET_HALF_WIDTH)) break;
-    }
+          rssMb: s.rssMb!,
+        };
+      },
+      warmRatios,
+    );
 
     console.error(
       `Local end to end: ${THROUGHPUT.rounds} alternating rounds of ${THROUGHPUT.seconds} s through npm start's server and direct…`,
     );
     const throughput = await localThroughput(readFileSync(small, 'utf8'));
 
-    const of = (runs: Map<string, Array<Record<string, number>>>, v: Variant, key: string) => median(runs.get(v.name)!.map((r) => r[key]!));
+    const of = (runs: Runs, v: Variant, key: string) => median(runs.get(v.name)!.map((r) => r[key]!));
     const coldStat = (v: Variant): ColdStats => ({
       size: size(v.file),
       importMs: of(cold, v, 'importMs'),
@@ -319,7 +314,7 @@ async function main(): Promise<void> {
     });
     const stat = (v: Variant): BundleStats => ({ ...coldStat(v), ...warmStat(v) });
     const ratios: Record<string, Spread> = Object.fromEntries(
-      Object.entries({ ...coldRatios(), ...warmRatios() }).map(([name, values]) => [name, spreadOf(values)]),
+      Object.entries({ ...coldRatios(cold), ...warmRatios(warm) }).map(([name, values]) => [name, spreadOf(values)]),
     );
     const localVsDirect = spreadOf(throughput.webhook.map((w, i) => w / throughput.direct[i]!));
     const results = {
@@ -352,6 +347,28 @@ const TARGETS: Record<string, number> = {
   localVsDirect: 0.8,
 };
 
+/** Measurements by variant name, one per round. */
+type Runs = Map<string, Array<Record<string, number>>>;
+
+/**
+ * Rounds that run every variant once, the order rotating (so none always runs on a cooler or
+ * warmer machine), from `min` rounds on until every ratio's 95 % interval is within the target
+ * half-width, or `max` rounds.
+ */
+async function interleavedRounds(
+  variants: readonly Variant[],
+  { min, max }: { readonly min: number; readonly max: number },
+  measureOne: (variant: Variant) => Promise<Record<string, number>>,
+  ratiosOf: (runs: Runs) => Record<string, number[]>,
+): Promise<Runs> {
+  const runs: Runs = new Map(variants.map((v) => [v.name, []]));
+  for (let round = 0; round < max; round += 1) {
+    for (const v of rotate(variants, round)) runs.get(v.name)!.push(await measureOne(v));
+    if (round + 1 >= min && Object.values(ratiosOf(runs)).every((r) => spreadOf(r).halfWidth <= TARGET_HALF_WIDTH)) break;
+  }
+  return runs;
+}
+
 /** The order of the variants in round n: rotated, so each runs first as often as the others. */
 function rotate<T>(items: readonly T[], n: number): T[] {
   const k = n % items.length;
@@ -359,7 +376,7 @@ function rotate<T>(items: readonly T[], n: number): T[] {
 }
 
 /** Per-round ratios a/b of one measurement: the two ran back to back, on the same machine state. */
-function pairRatios(runs: Map<string, Array<Record<string, number>>>, a: Variant, b: Variant, key: string): number[] {
+function pairRatios(runs: Runs, a: Variant, b: Variant, key: string): number[] {
   const bs = runs.get(b.name)!;
   return runs.get(a.name)!.map((r, i) => r[key]! / bs[i]![key]!);
 }
