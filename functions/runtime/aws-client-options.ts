@@ -4,6 +4,8 @@
  * request's deadline. `@smithy/node-http-handler` 4.x only logs an exceeded `requestTimeout` unless
  * `throwOnRequestTimeout` is set; with it the attempt fails as a retryable TimeoutError (ETIMEDOUT).
  */
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
+
 /** Where and as whom a client talks; every field falls back to the SDK's own resolution (environment, region). */
 export interface AwsClientTarget {
   readonly endpoint?: string;
@@ -30,12 +32,17 @@ export function requestHandlerOptions(limits: AttemptLimits) {
   return { connectionTimeout: limits.connectMs, requestTimeout: limits.attemptMs, throwOnRequestTimeout: true };
 }
 
-export function awsClientOptions(target: AwsClientTarget, limits: AttemptLimits) {
+/** A client's options; its HTTP handler takes the limits' timeouts unless one built with them is given. */
+export function awsClientOptions(
+  target: AwsClientTarget,
+  limits: AttemptLimits,
+  requestHandler: ReturnType<typeof requestHandlerOptions> | NodeHttpHandler = requestHandlerOptions(limits),
+) {
   return {
     ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
     ...(target.region === undefined ? {} : { region: target.region }),
     ...(target.credentials === undefined ? {} : { credentials: target.credentials }),
     maxAttempts: limits.maxAttempts,
-    requestHandler: requestHandlerOptions(limits),
+    requestHandler,
   };
 }

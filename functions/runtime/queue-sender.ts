@@ -26,8 +26,7 @@ export type QueueSender = (
  */
 export function createSqsClient(target: AwsClientTarget = {}): SQSClient {
   const client = new SQSClient({
-    ...awsClientOptions(target, SQS_LIMITS),
-    requestHandler: new PerSendAbortHttpHandler(requestHandlerOptions(SQS_LIMITS)),
+    ...awsClientOptions(target, SQS_LIMITS, new PerSendAbortHttpHandler(requestHandlerOptions(SQS_LIMITS))),
     cacheMiddleware: true,
     useQueueUrlAsEndpoint: false,
   });
