@@ -22,6 +22,7 @@ import { BASE_BUILD_OPTIONS, buildFunctions, LAMBDA_BUILD_OPTIONS } from '../scr
 import { baseAlert, padTo } from '../scripts/sample-alerts';
 import { BENCH_SECRET, startFakeAws } from './fake-sqs';
 import { type MeasuredTimes, memoryTable, type MemoryRow } from './lambda-projection';
+import { interleavedRounds, pairRatios, type Runs } from './rounds';
 import { median, type Spread, spreadOf } from './statistics';
 
 // The Lambda runs Node.js 24; the SDK's notice about Node.js 20 concerns only this machine.
@@ -37,8 +38,6 @@ const WARM_REQUESTS = { small: 600, large: 80 };
 /** Local end to end: each path warmed up, then measured in alternating rounds. */
 const THROUGHPUT = { warmUpSeconds: 3, seconds: 5, rounds: 3 };
 const THROUGHPUT_CONNECTIONS = 32;
-/** The half-width a ratio's interval must reach, so that two runs agree within ±5 %. */
-const TARGET_HALF_WIDTH = 0.025;
 
 /** The deployable bundle exactly as `cdk synth` makes it. */
 function synthesizedBundle(): string {
@@ -346,40 +345,6 @@ const TARGETS: Record<string, number> = {
   warm200kVsSdk: 1.25,
   localVsDirect: 0.8,
 };
-
-/** Measurements by variant name, one per round. */
-type Runs = Map<string, Array<Record<string, number>>>;
-
-/**
- * Rounds that run every variant once, the order rotating (so none always runs on a cooler or
- * warmer machine), from `min` rounds on until every ratio's 95 % interval is within the target
- * half-width, or `max` rounds.
- */
-async function interleavedRounds(
-  variants: readonly Variant[],
-  { min, max }: { readonly min: number; readonly max: number },
-  measureOne: (variant: Variant) => Promise<Record<string, number>>,
-  ratiosOf: (runs: Runs) => Record<string, number[]>,
-): Promise<Runs> {
-  const runs: Runs = new Map(variants.map((v) => [v.name, []]));
-  for (let round = 0; round < max; round += 1) {
-    for (const v of rotate(variants, round)) runs.get(v.name)!.push(await measureOne(v));
-    if (round + 1 >= min && Object.values(ratiosOf(runs)).every((r) => spreadOf(r).halfWidth <= TARGET_HALF_WIDTH)) break;
-  }
-  return runs;
-}
-
-/** The order of the variants in round n: rotated, so each runs first as often as the others. */
-function rotate<T>(items: readonly T[], n: number): T[] {
-  const k = n % items.length;
-  return [...items.slice(k), ...items.slice(0, k)];
-}
-
-/** Per-round ratios a/b of one measurement: the two ran back to back, on the same machine state. */
-function pairRatios(runs: Runs, a: Variant, b: Variant, key: string): number[] {
-  const bs = runs.get(b.name)!;
-  return runs.get(a.name)!.map((r, i) => r[key]! / bs[i]![key]!);
-}
 
 interface ColdStats {
   readonly size: { raw: number; gzip: number };
