@@ -43,47 +43,32 @@ describe('interleavedRounds', () => {
     expect(runs.get('b')).toHaveLength(4);
   });
 
-  it('goes on while a ratio is wider than the target, up to the maximum', async () => {
+  /** A measurement as a function of the variant and the round (counted by a's turns). */
+  const byRound = (value: (v: { name: string }, round: number) => Record<string, number>) => {
     let round = 0;
-    // The ratio alternates 1.0 and 1.5 from round to round: far wider than the target.
-    const runs = await interleavedRounds(
-      [A, B],
-      { min: 4, max: 9 },
-      async (v) => {
-        if (v === A) round += 1;
-        return { ms: v === B ? 10 : round % 2 === 0 ? 15 : 10 };
-      },
-      ratio,
-    );
-    expect(runs.get('a')).toHaveLength(9);
+    return async (v: { name: string }) => {
+      if (v === A) round += 1;
+      return value(v, round);
+    };
+  };
+  /** a's time alternates 10 and 15 from round to round, b's stays 10: a ratio far wider than the target. */
+  const alternating = (round: number) => (round % 2 === 0 ? 15 : 10);
+
+  it('goes on while a ratio is wider than the target, up to the maximum', async () => {
+    const measure = byRound((v, round) => ({ ms: v === A ? alternating(round) : 10 }));
+    expect((await interleavedRounds([A, B], { min: 4, max: 9 }, measure, ratio)).get('a')).toHaveLength(9);
   });
 
   it('waits for every ratio, not just one, to narrow', async () => {
-    let round = 0;
-    const runs = await interleavedRounds(
-      [A, B],
-      { min: 4, max: 9 },
-      async (v) => {
-        if (v === A) round += 1;
-        return v === A ? { ms: 11, cpuMs: round % 2 === 0 ? 15 : 10 } : { ms: 10, cpuMs: 10 };
-      },
-      (r) => ({ wall: pairRatios(r, A, B, 'ms'), cpu: pairRatios(r, A, B, 'cpuMs') }),
-    );
-    expect(runs.get('a')).toHaveLength(9);
+    const measure = byRound((v, round) => (v === A ? { ms: 11, cpuMs: alternating(round) } : { ms: 10, cpuMs: 10 }));
+    const ratios = (r: Runs) => ({ wall: pairRatios(r, A, B, 'ms'), cpu: pairRatios(r, A, B, 'cpuMs') });
+    expect((await interleavedRounds([A, B], { min: 4, max: 9 }, measure, ratios)).get('a')).toHaveLength(9);
   });
 
   it('stops as soon as the ratio narrows to the target after the minimum', async () => {
-    let round = 0;
-    // Wide for the first rounds, then steady: stops once the steady rounds outweigh the early ones.
-    const runs = await interleavedRounds(
-      [A, B],
-      { min: 2, max: 200 },
-      async (v) => {
-        if (v === A) round += 1;
-        return { ms: v === B ? 10 : round <= 3 ? 10 + 5 * (round % 2) : 11 };
-      },
-      ratio,
-    );
+    // Wide for the first three rounds, then steady: stops once the steady rounds outweigh the early ones.
+    const measure = byRound((v, round) => ({ ms: v === B ? 10 : round <= 3 ? alternating(round) : 11 }));
+    const runs = await interleavedRounds([A, B], { min: 2, max: 200 }, measure, ratio);
     const rounds = runs.get('a')!.length;
     expect(rounds).toBeGreaterThan(3);
     expect(rounds).toBeLessThan(200);
