@@ -13,32 +13,28 @@ import { createQueueSender, createSqsClient } from '../../functions/runtime/queu
 import { createSecretSource, SECRET_CACHE_MS } from '../../functions/runtime/secret-source';
 import { secretsManagerReader } from '../../functions/runtime/secrets-manager-reader';
 import { createForwarderQueues, type LocalQueues } from '../../local/embedded-sqs';
-import type { EmbeddedSecrets } from '../../local/embedded-secrets';
 import { lambdaContext } from '../../local/webhook-server';
 import { baseAlert } from '../../scripts/sample-alerts';
 import { type Fault, type FaultProxy, startFaultProxy } from '../support/fault-proxy';
-import { invoke, startTestSecrets, TEST_SECRET_ID } from '../support/handler';
+import { invoke, startTestServers, TEST_SECRET_ID, type TestServers } from '../support/handler';
 import { closedPort } from '../support/network';
-import { startSqsServer, stopAll } from '../support/processes';
 
-let secretsServer: EmbeddedSecrets;
+let servers: TestServers;
 let sqsProxy: FaultProxy;
 let secretsProxy: FaultProxy;
 let sqs: SQSClient;
 let queues: LocalQueues;
 
 beforeAll(async () => {
-  const [sqsServer, secrets] = await Promise.all([startSqsServer(), startTestSecrets()]);
-  secretsServer = secrets;
-  const endpoint = sqsServer.printed['SQS endpoint']!;
+  servers = await startTestServers();
+  const endpoint = servers.sqs['SQS endpoint']!;
   sqs = localSqsClient(endpoint);
   queues = await createForwarderQueues(sqs, { name: 'matrix', routes: ['paging'] });
-  [sqsProxy, secretsProxy] = await Promise.all([startFaultProxy(endpoint), startFaultProxy(secretsServer.endpoint)]);
+  [sqsProxy, secretsProxy] = await Promise.all([startFaultProxy(endpoint), startFaultProxy(servers.secretsEndpoint)]);
 });
 afterAll(async () => {
   await Promise.all([sqsProxy.close(), secretsProxy.close()]);
-  await stopAll();
-  await secretsServer.stop();
+  await servers.stop();
 });
 beforeEach(() => {
   sqsProxy.plan([], 'pass');

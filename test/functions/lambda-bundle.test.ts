@@ -13,31 +13,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_REGION, localSqsClient } from '../../functions/runtime/local-aws';
-import type { EmbeddedSecrets } from '../../local/embedded-secrets';
 import { baseAlert } from '../../scripts/sample-alerts';
-import { alertEvent, startTestSecrets, TEST_SECRET_ID } from '../support/handler';
-import { ROOT, startSqsServer, stopAll } from '../support/processes';
+import { alertEvent, startTestServers, TEST_SECRET_ID, type TestServers } from '../support/handler';
+import { ROOT } from '../support/processes';
 import { drainQueue } from '../support/queue';
 
 /** Built by the test run's global setup (scripts/build-functions.ts). */
 const BUNDLE = join(ROOT, 'dist', 'lambda', 'receiver', 'index.js');
-let secrets: EmbeddedSecrets;
+let servers: TestServers;
 let sqs: SQSClient;
 let endpoint: string;
 let queueUrl: string;
 let home: string;
 
 beforeAll(async () => {
-  const [sqsServer, secretsServer] = await Promise.all([startSqsServer(), startTestSecrets()]);
-  secrets = secretsServer;
-  endpoint = sqsServer.printed['SQS endpoint']!;
-  queueUrl = sqsServer.printed['Queue URL']!;
+  servers = await startTestServers();
+  endpoint = servers.sqs['SQS endpoint']!;
+  queueUrl = servers.sqs['Queue URL']!;
   sqs = localSqsClient(endpoint);
   home = mkdtempSync(join(tmpdir(), 'bundle-home-'));
 });
 afterAll(async () => {
-  await stopAll();
-  await secrets.stop();
+  await servers.stop();
   rmSync(home, { recursive: true, force: true });
 });
 
@@ -73,7 +70,7 @@ async function runBundle(credentialEnv: Record<string, string>): Promise<BundleR
       REQUEST_LOG: 'off',
       AWS_REGION: LOCAL_REGION,
       AWS_ENDPOINT_URL_SQS: endpoint,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: servers.secretsEndpoint,
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...credentialEnv,

@@ -6,30 +6,23 @@
 import fc from 'fast-check';
 import { localSqsClient } from '../../functions/runtime/local-aws';
 import { expectedStatus, mutatedAlert, validAlert } from '../corpus/arbitraries';
-import type { EmbeddedSecrets } from '../../local/embedded-secrets';
-import { invoke, loadHandler, startTestSecrets, type Handler } from '../support/handler';
-import { startSqsServer, stopAll } from '../support/processes';
+import { invoke, loadHandler, startTestServers, type Handler, type TestServers } from '../support/handler';
 import { drainQueue } from '../support/queue';
 
 let handler: Handler;
 let endpoint: string;
 let queueUrl: string;
 let accepted = 0;
-
-let secrets: EmbeddedSecrets;
+let servers: TestServers;
 
 beforeAll(async () => {
-  const [sqs, started] = await Promise.all([startSqsServer(), startTestSecrets()]);
-  secrets = started;
-  endpoint = sqs.printed['SQS endpoint']!;
-  queueUrl = sqs.printed['Queue URL']!;
+  servers = await startTestServers();
+  endpoint = servers.sqs['SQS endpoint']!;
+  queueUrl = servers.sqs['Queue URL']!;
   // Reject mode: here "never 2xx for a non-alert" holds literally (quarantine answers 202 by design).
-  handler = loadHandler({ QUEUE_URL: queueUrl, AWS_ENDPOINT_URL_SQS: endpoint, AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint });
+  handler = loadHandler({ QUEUE_URL: queueUrl, AWS_ENDPOINT_URL_SQS: endpoint, AWS_ENDPOINT_URL_SECRETS_MANAGER: servers.secretsEndpoint });
 });
-afterAll(async () => {
-  await stopAll();
-  await secrets.stop();
-});
+afterAll(() => servers.stop());
 
 /** The handler's answer, or a failure if it threw or took longer than 5 s. */
 async function answer(bytes: Buffer): Promise<number> {

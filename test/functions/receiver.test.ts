@@ -11,14 +11,21 @@ import { createReceiver } from '../../functions/runtime/create-receiver';
 import { receiverDependencies } from '../../functions/runtime/receiver-dependencies';
 import { baseAlert } from '../corpus/panther-payloads';
 import { expectCorpusDelivered } from '../support/corpus-delivery';
-import { startEmbeddedSecrets, type EmbeddedSecrets } from '../../local/embedded-secrets';
-import { AUTH_HEADERS, invoke, loadHandler, startTestSecrets, TEST_SECRET, TEST_SECRET_ID, type Handler } from '../support/handler';
+import { startEmbeddedSecrets } from '../../local/embedded-secrets';
+import {
+  AUTH_HEADERS,
+  invoke,
+  loadHandler,
+  startTestServers,
+  TEST_SECRET,
+  TEST_SECRET_ID,
+  type Handler,
+  type TestServers,
+} from '../support/handler';
 import { blackHole, closedPort } from '../support/network';
-import { startSqsServer, stopAll, type RunningProcess } from '../support/processes';
 import { attributesOf, drainQueue } from '../support/queue';
 
-let sqsServer: RunningProcess;
-let secrets: EmbeddedSecrets;
+let servers: TestServers;
 let endpoint: string;
 let queueUrl: string;
 let quarantineQueueUrl: string;
@@ -26,16 +33,13 @@ let quarantineQueueUrl: string;
 let base: Record<string, string>;
 
 beforeAll(async () => {
-  [sqsServer, secrets] = await Promise.all([startSqsServer(), startTestSecrets()]);
-  endpoint = sqsServer.printed['SQS endpoint']!;
-  queueUrl = sqsServer.printed['Queue URL']!;
-  quarantineQueueUrl = sqsServer.printed['Quarantine queue URL']!;
-  base = { QUEUE_URL: queueUrl, AWS_ENDPOINT_URL_SQS: endpoint, AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint };
+  servers = await startTestServers();
+  endpoint = servers.sqs['SQS endpoint']!;
+  queueUrl = servers.sqs['Queue URL']!;
+  quarantineQueueUrl = servers.sqs['Quarantine queue URL']!;
+  base = { QUEUE_URL: queueUrl, AWS_ENDPOINT_URL_SQS: endpoint, AWS_ENDPOINT_URL_SECRETS_MANAGER: servers.secretsEndpoint };
 });
-afterAll(async () => {
-  await stopAll();
-  await secrets.stop();
-});
+afterAll(() => servers.stop());
 
 const alertBody = (): Buffer => Buffer.from(JSON.stringify(baseAlert()));
 const queueIsEmpty = async (url: string) => expect(await drainQueue(localSqsClient(endpoint), url, { idleReceives: 1 })).toEqual([]);
@@ -102,7 +106,7 @@ describe('receiver handler when SQS fails', () => {
   it('honours the standard AWS_ENDPOINT_URL and AWS_REGION when no endpoint is given (as in the Lambda)', async () => {
     const variables: Record<string, string> = {
       AWS_ENDPOINT_URL: endpoint,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: servers.secretsEndpoint,
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
@@ -302,9 +306,9 @@ describe('receiver handler logs', () => {
 describe('receiver handler with routes', () => {
   it('answers 2xx only when the alert queue and every matching route took the alert', async () => {
     const routes = (queueUrl: string) => JSON.stringify([{ name: 'paging', queueUrl, severities: ['HIGH'] }]);
-    const ok = loadHandler({ ...base, ROUTES: routes(sqsServer.printed['Dead-letter queue URL']!) });
+    const ok = loadHandler({ ...base, ROUTES: routes(servers.sqs['Dead-letter queue URL']!) });
     expect((await invoke(ok, alertBody())).statusCode).toBe(200);
-    expect(await drainQueue(localSqsClient(endpoint), sqsServer.printed['Dead-letter queue URL']!, { expected: 1 })).toHaveLength(1);
+    expect(await drainQueue(localSqsClient(endpoint), servers.sqs['Dead-letter queue URL']!, { expected: 1 })).toHaveLength(1);
 
     // The route's queue is missing: 502 so Panther retries, although the alert queue has it (at least once).
     const broken = loadHandler({ ...base, ROUTES: routes(`${queueUrl}-missing`) });

@@ -3,32 +3,28 @@
  * log line and one metric, and the local log line is safe to print whatever a stranger sends.
  */
 import type { AddressInfo } from 'node:net';
-import type { EmbeddedSecrets } from '../../local/embedded-secrets';
 import { createWebhookServer, lambdaContext, logLine, type RequestLog } from '../../local/webhook-server';
 import { baseAlert } from '../../scripts/sample-alerts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
-import { AUTH_HEADERS, invoke, loadHandler, startTestSecrets } from '../support/handler';
+import { AUTH_HEADERS, invoke, loadHandler, startTestServers, type TestServers } from '../support/handler';
 import { postBody } from '../support/http';
-import { startSqsServer, stopAll } from '../support/processes';
 
-let secrets: EmbeddedSecrets;
+let servers: TestServers;
 let proxy: FaultProxy;
 let settings: Record<string, string>;
 
 beforeAll(async () => {
-  const [sqs, started] = await Promise.all([startSqsServer(), startTestSecrets()]);
-  secrets = started;
-  proxy = await startFaultProxy(sqs.printed['SQS endpoint']!);
+  servers = await startTestServers();
+  proxy = await startFaultProxy(servers.sqs['SQS endpoint']!);
   settings = {
-    QUEUE_URL: sqs.printed['Queue URL']!,
+    QUEUE_URL: servers.sqs['Queue URL']!,
     AWS_ENDPOINT_URL_SQS: proxy.endpoint,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: servers.secretsEndpoint,
   };
 });
 afterAll(async () => {
   await proxy.close();
-  await stopAll();
-  await secrets.stop();
+  await servers.stop();
 });
 
 const alert = (alertId: string) => Buffer.from(JSON.stringify(baseAlert({ alertId })));

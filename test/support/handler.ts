@@ -3,13 +3,14 @@
  * dependencies), from a test's own settings: nothing here reads or writes process.env.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { startEmbeddedSecrets, type EmbeddedSecrets } from '../../local/embedded-secrets';
+import { startEmbeddedSecrets } from '../../local/embedded-secrets';
 import { lambdaContext, toProxyEvent } from '../../local/webhook-server';
 import { readReceiverConfig } from '../../functions/core/receiver-config';
 import type { AwsClientTarget } from '../../functions/runtime/aws-client-options';
 import { createReceiver, type ProxyHandler } from '../../functions/runtime/create-receiver';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../functions/runtime/local-aws';
 import { receiverDependencies } from '../../functions/runtime/receiver-dependencies';
+import { startSqsServer } from './processes';
 
 export type Handler = ProxyHandler;
 
@@ -54,7 +55,25 @@ export function invoke(
   return handler(alertEvent(body, headers), context);
 }
 
-/** The webhook secret, served by an embedded Secrets Manager (stop it in afterAll). */
-export function startTestSecrets(): Promise<EmbeddedSecrets> {
-  return startEmbeddedSecrets({ [TEST_SECRET_ID]: JSON.stringify({ current: TEST_SECRET }) });
+/** What receiver tests run against: fauxqs in its own process, and the test secret in an embedded Secrets Manager. */
+export interface TestServers {
+  /** fauxqs's ready lines: `SQS endpoint`, `Queue URL`, `Quarantine queue URL`, `Dead-letter queue URL`. */
+  readonly sqs: Readonly<Record<string, string>>;
+  readonly secretsEndpoint: string;
+  /** Stops both (call from afterAll). */
+  stop(): Promise<void>;
+}
+
+export async function startTestServers(): Promise<TestServers> {
+  const [sqs, secrets] = await Promise.all([
+    startSqsServer(),
+    startEmbeddedSecrets({ [TEST_SECRET_ID]: JSON.stringify({ current: TEST_SECRET }) }),
+  ]);
+  return {
+    sqs: sqs.printed,
+    secretsEndpoint: secrets.endpoint,
+    stop: async () => {
+      await Promise.all([sqs.stop(), secrets.stop()]);
+    },
+  };
 }
