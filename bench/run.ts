@@ -7,7 +7,7 @@
  * and writes bench/results.json.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -24,6 +24,7 @@ import { BENCH_SECRET, startFakeAws } from './fake-sqs';
 import { type MeasuredTimes, memoryTable, type MemoryRow } from './lambda-projection';
 import { interleavedRounds, pairRatios, type Runs } from './rounds';
 import { median, type Spread, spreadOf } from './statistics';
+import { threadCpuMs } from './thread-cpu';
 
 // The Lambda runs Node.js 24; the SDK's notice about Node.js 20 concerns only this machine.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -88,21 +89,6 @@ async function measure(variant: Variant, env: NodeJS.ProcessEnv, args: string[])
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`${variant.name}: measure ${args[0]} failed (${code})`);
   return JSON.parse(readFileSync(out, 'utf8'));
-}
-
-/** CPU time (ms) of each thread of a process, from /proc (Linux; undefined elsewhere). */
-function threadCpuMs(pid: number): Map<string, number> | undefined {
-  try {
-    const threads = new Map<string, number>();
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      // Fields after the command name: state is the first, utime the 12th, stime the 13th (clock ticks, 100 per second).
-      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      threads.set(tid, (Number(fields[11]) + Number(fields[12])) * 10);
-    }
-    return threads;
-  } catch {
-    return undefined;
-  }
 }
 
 /** CPU per alert (µs) of each party in one phase: the sending side (this process) and the local server's threads. */
