@@ -11,12 +11,8 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import autocannon from 'autocannon';
 import { App } from 'aws-cdk-lib';
 import { build } from 'esbuild';
-import { localSqsClient } from '../functions/runtime/local-aws';
-import { startLocalServer } from './local-server';
 import { PantherAlertForwarderStack } from '../lib/panther-alert-forwarder-stack';
 import { BASE_BUILD_OPTIONS, buildFunctions, LAMBDA_BUILD_OPTIONS } from '../scripts/build-functions';
 import { baseAlert, padTo } from '../scripts/sample-alerts';
@@ -24,7 +20,7 @@ import { BENCH_SECRET, startFakeAws } from './fake-sqs';
 import { type MeasuredTimes, memoryTable, type MemoryRow } from './lambda-projection';
 import { interleavedRounds, pairRatios, type Runs } from './rounds';
 import { median, type Spread, spreadOf } from './statistics';
-import { threadCpuMs } from './thread-cpu';
+import { type LocalThroughput, localThroughput } from './local-throughput';
 
 // The Lambda runs Node.js 24; the SDK's notice about Node.js 20 concerns only this machine.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -36,9 +32,6 @@ const COLD_ROUNDS = { min: 30, max: 80 };
 /** Warm rounds (each: every variant, both sizes, in fresh processes), until the same ±2.5 % holds. */
 const WARM_ROUNDS = { min: 10, max: 20 };
 const WARM_REQUESTS = { small: 600, large: 80 };
-/** Local end to end: each path warmed up, then measured in alternating rounds. */
-const THROUGHPUT = { warmUpSeconds: 3, seconds: 5, rounds: 3 };
-const THROUGHPUT_CONNECTIONS = 32;
 
 /** The deployable bundle exactly as `cdk synth` makes it. */
 function synthesizedBundle(): string {
@@ -89,106 +82,6 @@ async function measure(variant: Variant, env: NodeJS.ProcessEnv, args: string[])
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`${variant.name}: measure ${args[0]} failed (${code})`);
   return JSON.parse(readFileSync(out, 'utf8'));
-}
-
-/** CPU per alert (µs) of each party in one phase: the sending side (this process) and the local server's threads. */
-export interface PhaseCpu {
-  readonly sender: number;
-  readonly serverMain?: number;
-  /** The busiest other thread of the server: the fauxqs worker. */
-  readonly sqsWorker?: number;
-  /** The server's remaining threads: V8's compiler and GC helpers, libuv. */
-  readonly serverRest?: number;
-}
-
-interface Phase {
-  readonly perSecond: number;
-  readonly cpuPerAlertUs: PhaseCpu;
-}
-
-/** Runs one load phase and accounts for the CPU it took, per alert. */
-async function measurePhase(pid: number, run: () => Promise<number>): Promise<Phase> {
-  const server0 = threadCpuMs(pid);
-  const self0 = process.cpuUsage();
-  const started = performance.now();
-  const alerts = await run();
-  const seconds = (performance.now() - started) / 1000;
-  const self = process.cpuUsage(self0);
-  const server1 = threadCpuMs(pid);
-  const us = (ms: number) => Math.round((ms * 1000) / alerts);
-  let server: Omit<PhaseCpu, 'sender'> = {};
-  if (server0 && server1) {
-    const deltas = [...server1].map(([tid, ms]) => ({ tid, ms: ms - (server0.get(tid) ?? 0) }));
-    const main = deltas.find((d) => d.tid === String(pid))?.ms ?? 0;
-    const others = deltas.filter((d) => d.tid !== String(pid)).sort((x, y) => y.ms - x.ms);
-    const worker = others[0]?.ms ?? 0;
-    server = { serverMain: us(main), sqsWorker: us(worker), serverRest: us(others.slice(1).reduce((sum, d) => sum + d.ms, 0)) };
-  }
-  return { perSecond: alerts / seconds, cpuPerAlertUs: { sender: Math.round((self.user + self.system) / alerts), ...server } };
-}
-
-export interface LocalThroughput {
-  /** Alerts per second through npm start's server, per measured round. */
-  readonly webhook: readonly number[];
-  /** SendMessage per second straight to the same fauxqs, per measured round. */
-  readonly direct: readonly number[];
-  /** From the last round, both paths warm. */
-  readonly cpuPerAlertUs: { readonly webhook: PhaseCpu; readonly direct: PhaseCpu };
-}
-
-/**
- * Local mode's throughput vs sending straight to the same fauxqs, over loopback, with where the CPU
- * goes per alert: the sending side (autocannon, or the direct SDK senders), the local server's main
- * thread (HTTP server, receiver, SDK), its fauxqs worker, and the rest. Both paths are warmed up
- * first (the first seconds of a fresh server are mostly V8 compiling it), then measured in
- * alternating rounds.
- */
-async function localThroughput(body: string): Promise<LocalThroughput> {
-  const server = await startLocalServer();
-  try {
-    const throughWebhook = (seconds: number) =>
-      measurePhase(server.child.pid!, async () => {
-        const result = await autocannon({
-          url: server.webhookUrl,
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...server.authHeader },
-          body,
-          connections: THROUGHPUT_CONNECTIONS,
-          duration: seconds,
-        });
-        return result['2xx'];
-      });
-    const sqs = localSqsClient(server.sqsEndpoint);
-    const sendDirect = (seconds: number) =>
-      measurePhase(server.child.pid!, async () => {
-        const deadline = Date.now() + seconds * 1000;
-        let sent = 0;
-        await Promise.all(
-          Array.from({ length: THROUGHPUT_CONNECTIONS }, async () => {
-            while (Date.now() < deadline) {
-              await sqs.send(new SendMessageCommand({ QueueUrl: server.queueUrl, MessageBody: body }));
-              sent += 1;
-            }
-          }),
-        );
-        return sent;
-      });
-
-    await throughWebhook(THROUGHPUT.warmUpSeconds);
-    await sendDirect(THROUGHPUT.warmUpSeconds);
-    const rounds: Array<{ webhook: Phase; direct: Phase }> = [];
-    for (let round = 0; round < THROUGHPUT.rounds; round += 1) {
-      rounds.push({ webhook: await throughWebhook(THROUGHPUT.seconds), direct: await sendDirect(THROUGHPUT.seconds) });
-    }
-    const last = rounds.at(-1)!;
-    return {
-      webhook: rounds.map((r) => r.webhook.perSecond),
-      direct: rounds.map((r) => r.direct.perSecond),
-      cpuPerAlertUs: { webhook: last.webhook.cpuPerAlertUs, direct: last.direct.cpuPerAlertUs },
-    };
-  } finally {
-    await server.stop();
-  }
 }
 
 async function main(): Promise<void> {
@@ -277,9 +170,6 @@ async function main(): Promise<void> {
       warmRatios,
     );
 
-    console.error(
-      `Local end to end: ${THROUGHPUT.rounds} alternating rounds of ${THROUGHPUT.seconds} s through npm start's server and direct…`,
-    );
     const throughput = await localThroughput(readFileSync(small, 'utf8'));
 
     const of = (runs: Runs, v: Variant, key: string) => median(runs.get(v.name)!.map((r) => r[key]!));

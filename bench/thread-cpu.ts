@@ -17,3 +17,21 @@ export function threadCpuMs(pid: number): Map<string, number> | undefined {
     return undefined;
   }
 }
+
+/** CPU time (ms) between two readings of threadCpuMs: the main thread's, the busiest other thread's, and the rest's together. */
+export interface ThreadCpuSplit {
+  readonly main: number;
+  readonly busiest: number;
+  readonly rest: number;
+}
+
+/**
+ * Splits the CPU a process spent between two readings by thread: the main thread is the one whose
+ * id is the pid; a thread that started in between counts from zero, one that ended is not counted.
+ */
+export function splitThreadCpu(pid: number, before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>): ThreadCpuSplit {
+  const deltas = [...after].map(([tid, ms]) => ({ tid, ms: ms - (before.get(tid) ?? 0) }));
+  const main = deltas.find((d) => d.tid === String(pid))?.ms ?? 0;
+  const others = deltas.filter((d) => d.tid !== String(pid)).sort((x, y) => y.ms - x.ms);
+  return { main, busiest: others[0]?.ms ?? 0, rest: others.slice(1).reduce((sum, d) => sum + d.ms, 0) };
+}

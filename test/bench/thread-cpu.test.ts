@@ -1,5 +1,5 @@
-/** The benchmark's per-thread CPU reading, checked on this very process (Linux, as CI is). */
-import { threadCpuMs } from '../../bench/thread-cpu';
+/** The benchmark's per-thread CPU reading, checked on this very process (Linux, as CI is), and its split by thread. */
+import { splitThreadCpu, threadCpuMs } from '../../bench/thread-cpu';
 
 describe('threadCpuMs', () => {
   it('charges a busy main thread to the thread whose id is the pid, about as process.cpuUsage sees it', () => {
@@ -24,5 +24,37 @@ describe('threadCpuMs', () => {
 
   it('is undefined for a process that does not exist', () => {
     expect(threadCpuMs(2 ** 30)).toBeUndefined();
+  });
+});
+
+describe('splitThreadCpu', () => {
+  it("charges the pid's thread as main, the busiest other thread apart, and sums the rest", () => {
+    const before = new Map([
+      ['100', 1_000],
+      ['101', 500],
+      ['102', 200],
+      ['103', 40],
+      ['104', 10],
+    ]);
+    const after = new Map([
+      ['100', 1_600],
+      ['101', 560],
+      ['102', 1_100],
+      ['103', 70],
+      ['104', 10],
+    ]);
+    expect(splitThreadCpu(100, before, after)).toEqual({ main: 600, busiest: 900, rest: 60 + 30 + 0 });
+  });
+
+  it('counts a thread that started in between from zero, and one that ended not at all', () => {
+    const before = new Map([
+      ['7', 100],
+      ['8', 300],
+    ]);
+    const after = new Map([
+      ['7', 150],
+      ['9', 20],
+    ]);
+    expect(splitThreadCpu(7, before, after)).toEqual({ main: 50, busiest: 20, rest: 0 });
   });
 });
