@@ -24,15 +24,30 @@ export interface RequestLog {
   readonly severity?: string;
 }
 
-/** Control characters (a body or a path could carry terminal escapes or a forged line) shown as JSON escapes. */
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/** A value shown bare: it cannot end its field, open a quoted value or hide anything. */
+const BARE_VALUE = /^[\w.:/@+~-]+$/;
+/**
+ * What JSON.stringify leaves as it is but a terminal acts on or hides: DEL and C1 controls, bidi and
+ * other format controls (U+061C, U+200E, U+202A-U+202E, U+2066-U+2069...), line and paragraph separators.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+
+/**
+ * One field's value: bare when plainly safe, else a JSON string with every invisible character
+ * \u-escaped, so a value from a body or a path can neither fake another field nor reorder the line.
+ */
+function field(value: string): string {
+  if (BARE_VALUE.test(value)) return value;
+  return JSON.stringify(value).replace(INVISIBLE, (character) =>
+    // Per UTF-16 unit, as JSON writes a character outside the BMP.
+    character.replace(/[\s\S]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  );
 }
 
 export function logLine(entry: RequestLog, now: Date = new Date()): string {
-  const alert = entry.alertId === undefined ? '' : ` alert=${entry.alertId}`;
-  const severity = entry.severity === undefined ? '' : ` severity=${entry.severity}`;
-  return printable(`${now.toISOString()} ${entry.method} ${entry.path} ${entry.statusCode}${alert}${severity} ${entry.milliseconds}ms`);
+  const alert = entry.alertId === undefined ? '' : ` alert=${field(entry.alertId)}`;
+  const severity = entry.severity === undefined ? '' : ` severity=${field(entry.severity)}`;
+  return `${now.toISOString()} ${field(entry.method)} ${field(entry.path)} ${entry.statusCode}${alert}${severity} ${entry.milliseconds}ms`;
 }
 
 export interface WebhookServerOptions {

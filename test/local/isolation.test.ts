@@ -131,6 +131,6 @@ describe('the local log line', () => {
     const line = logLine(entry);
     expect(line.split('\n')).toHaveLength(1);
     expect(line).not.toMatch(/[\u0000-\u001f]/);
-    expect(line).toContain('alert=x\\u001b[2J\\u000a2026');
+    expect(line).toContain('alert="x\\u001b[2J\\n2026');
   });
 });
