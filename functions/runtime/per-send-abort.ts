@@ -9,7 +9,7 @@
  * The SDK's retry back-off does not see the signal: `abandonOnAbort` stops waiting for it.
  */
 import { HttpRequest } from '@smithy/core/transport';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { AttemptDeadlineHttpHandler } from './attempt-deadline';
 
 const SIGNAL = Symbol('per-send abort signal');
 const signalOfRequest = new WeakMap<HttpRequest, AbortSignal>();
@@ -19,10 +19,10 @@ export function withAbortSignal<Input extends object>(input: Input, signal: Abor
   return signal === undefined ? input : { ...input, [SIGNAL]: signal };
 }
 
-type HandlerOptions = Parameters<NodeHttpHandler['handle']>[1];
+type HandlerOptions = Parameters<AttemptDeadlineHttpHandler['handle']>[1];
 
-/** A NodeHttpHandler that aborts each request with the signal its send's input carried. */
-export class PerSendAbortHttpHandler extends NodeHttpHandler {
+/** An attempt-deadline handler that also aborts each request with the signal its send's input carried. */
+export class PerSendAbortHttpHandler extends AttemptDeadlineHttpHandler {
   override handle(request: HttpRequest, options: HandlerOptions = {}) {
     const signal = signalOfRequest.get(request);
     return super.handle(request, signal === undefined ? options : { ...options, abortSignal: signal });

@@ -4,7 +4,7 @@
  */
 import { SendMessageCommand, SQSClient, type MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { EnqueueOutcome, MessageAttributes } from '../core/webhook-core';
-import { type AwsClientTarget, awsClientOptions, requestHandlerOptions, SQS_LIMITS } from './aws-client-options';
+import { type AwsClientTarget, awsClientOptions, SQS_LIMITS } from './aws-client-options';
 import { describeError } from './errors';
 import { abandonOnAbort, PerSendAbortHttpHandler, passAbortSignalToHttp, withAbortSignal } from './per-send-abort';
 
@@ -26,7 +26,7 @@ export type QueueSender = (
  */
 export function createSqsClient(target: AwsClientTarget = {}): SQSClient {
   const client = new SQSClient({
-    ...awsClientOptions(target, SQS_LIMITS, new PerSendAbortHttpHandler(requestHandlerOptions(SQS_LIMITS))),
+    ...awsClientOptions(target, SQS_LIMITS, new PerSendAbortHttpHandler(SQS_LIMITS)),
     cacheMiddleware: true,
     useQueueUrlAsEndpoint: false,
   });

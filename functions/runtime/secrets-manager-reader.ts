@@ -14,9 +14,9 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { partition } from '@aws-sdk/core/client';
 import { HttpRequest } from '@smithy/core/transport';
-import { NodeHttpHandler, streamCollector } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { type AwsClientTarget, requestHandlerOptions, SECRETS_MANAGER_LIMITS } from './aws-client-options';
+import { AttemptDeadlineHttpHandler } from './attempt-deadline';
+import { type AwsClientTarget, SECRETS_MANAGER_LIMITS } from './aws-client-options';
 import type { SecretReader } from './secret-source';
 
 /** What the reader borrows from the SQS client's resolved configuration (one credential chain, resolved once). */
@@ -102,11 +102,11 @@ export function secretsManagerReader(
   const limits = SECRETS_MANAGER_LIMITS;
   const body = JSON.stringify({ SecretId: secretId });
   const contentLength = String(Buffer.byteLength(body));
-  let prepared: Promise<{ signer: SignatureV4; url: URL; http: NodeHttpHandler }> | undefined;
+  let prepared: Promise<{ signer: SignatureV4; url: URL; http: AttemptDeadlineHttpHandler }> | undefined;
   /** Server time minus ours, once an error answer told it; until then the SQS client's. */
   let clockOffset: number | undefined;
   const prepare = async () => {
-    const http = new NodeHttpHandler(requestHandlerOptions(limits));
+    const http = new AttemptDeadlineHttpHandler(limits);
     const region = target.region ?? (await shared.region());
     const signer = new SignatureV4({
       service: 'secretsmanager',
@@ -142,7 +142,8 @@ export function secretsManagerReader(
     const offsetUsed = clockOffset ?? shared.systemClockOffset ?? 0;
     const signed = await signer.sign(request, { signingDate: new Date(Date.now() + offsetUsed) });
     const { response } = await http.handle(signed as HttpRequest);
-    const text = Buffer.from(await streamCollector(response.body)).toString('utf8');
+    // Read whole within the attempt's deadline by the handler, so a stalled body is retried, not waited on.
+    const text = Buffer.from(response.body as Uint8Array).toString('utf8');
     if (response.statusCode < 200 || response.statusCode > 299) {
       // An error answer's Date is the server's clock (unless a cache in between aged it).
       const serverTime = Date.parse(response.headers.date ?? '');

@@ -20,7 +20,11 @@ export type Fault =
   /** Answer 200 with a body that is not what the API returns. */
   | 'malformed'
   /** Forward to the real server, late (a slow dependency): `slowMs`, a second by default. */
-  | 'slow';
+  | 'slow'
+  /** Forward; pass the real answer's headers on, then never its body (the server has acted). */
+  | 'stall-after-headers'
+  /** Forward; pass the real answer's headers and half its body on, then nothing more. */
+  | 'stall-mid-body';
 
 export interface FaultProxy {
   readonly endpoint: string;
@@ -44,12 +48,21 @@ export async function startFaultProxy(target: string, { slowMs = 1_000 }: { slow
   const json = (res: ServerResponse, status: number, body: object) =>
     res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(body));
 
-  const pass = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+  /** Forwards the request; `stall` keeps back all (`headers`) or the second half (`body`) of the answer's body. */
+  const pass = (req: IncomingMessage, res: ServerResponse, body: Buffer, stall?: 'headers' | 'body') => {
     const out = forward(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        if (stall === undefined) return void answer.pipe(res);
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          const whole = Buffer.concat(chunks);
+          held.add(res);
+          if (stall === 'headers') res.flushHeaders();
+          else res.write(whole.subarray(0, Math.floor(whole.length / 2)));
+        });
       },
     );
     out.on('error', () => req.socket.destroy());
@@ -79,6 +92,10 @@ export async function startFaultProxy(target: string, { slowMs = 1_000 }: { slow
           return void setTimeout(() => pass(req, res, body), slowMs);
         case 'pass':
           return pass(req, res, body);
+        case 'stall-after-headers':
+          return pass(req, res, body, 'headers');
+        case 'stall-mid-body':
+          return pass(req, res, body, 'body');
       }
     });
   });
