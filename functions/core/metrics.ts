@@ -18,3 +18,6 @@ export const OUTCOME_METRICS: Readonly<Record<Outcome, { readonly name: string; 
   'enqueue-failed': { name: 'EnqueueFailures' },
   error: { name: 'Errors', dimension: 'Reason' },
 };
+
+/** Counted once per failed secret refresh while the cached secret keeps serving: the cache is stale. */
+export const SECRET_STALE_METRIC = 'SecretStaleServed';

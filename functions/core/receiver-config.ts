@@ -4,7 +4,7 @@
  * Pure: it reads the environment object it is given, nothing else.
  */
 import { parseRoutes, type Route } from './routes';
-import { HTTP_HEADER_NAME, invalidPayloadMode, type InvalidPayloadMode } from './settings';
+import { FORWARDER_SETTINGS, HTTP_HEADER_NAME, invalidPayloadMode, type InvalidPayloadMode } from './settings';
 
 export interface ReceiverConfig {
   /** The alert queue's URL (`QUEUE_URL`). */
@@ -23,6 +23,11 @@ export interface ReceiverConfig {
   readonly routes: readonly Route[];
   /** `METRICS_SCOPE`: the value of every metric's Forwarder dimension (the construct sets its stack and path). */
   readonly metricsScope: string;
+  /**
+   * `SECRET_MAX_STALE_SECONDS`: how long past its refresh time a cached secret is still trusted while
+   * Secrets Manager fails (default 24 hours); after that requests get 503 until a read succeeds.
+   */
+  readonly secretMaxStaleMs: number;
 }
 
 export function readReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
@@ -37,6 +42,9 @@ export function readReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
   if (!HTTP_HEADER_NAME.test(authHeaderName))
     throw new Error(`AUTH_HEADER_NAME must be an HTTP header name, got ${JSON.stringify(authHeaderName)}`);
   if (!env.SECRET_ID) throw new Error('SECRET_ID must name the Secrets Manager secret holding the webhook secret');
+  const maxStale = env.SECRET_MAX_STALE_SECONDS ?? String(FORWARDER_SETTINGS.secretMaxStaleSeconds);
+  if (!/^\d{1,7}$/.test(maxStale))
+    throw new Error(`SECRET_MAX_STALE_SECONDS must be a whole number of seconds, got ${JSON.stringify(maxStale)}`);
   const requestLog = env.REQUEST_LOG ?? 'json';
   if (requestLog !== 'json' && requestLog !== 'off') throw new Error(`REQUEST_LOG must be json or off, got ${JSON.stringify(requestLog)}`);
   return {
@@ -48,5 +56,6 @@ export function readReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
     requestLog: requestLog === 'json',
     routes: parseRoutes(env.ROUTES),
     metricsScope: env.METRICS_SCOPE || 'local',
+    secretMaxStaleMs: Number(maxStale) * 1000,
   };
 }

@@ -13,6 +13,11 @@ export const FORWARDER_SETTINGS = {
   visibilityTimeoutSeconds: 30,
   /** Lambda timeout: well under API Gateway's 29 s, and above the receiver's own deadline. */
   receiverTimeoutSeconds: 10,
+  /**
+   * How long past its refresh time a cached webhook secret is trusted while Secrets Manager fails:
+   * long enough to ride out an outage unseen, short enough that a revoked secret does not stay valid.
+   */
+  secretMaxStaleSeconds: 24 * 60 * 60,
   /** The API resource Panther posts to. */
   route: '/alerts',
   /** The custom header Panther is told to send the shared secret in. */

@@ -125,12 +125,20 @@ export function decideOnDelivery(request: WebhookRequest, policy: DeliveryPolicy
   return authenticate(request, policy) ?? decidePayload(request, policy.invalidPayloads);
 }
 
+/**
+ * The 401 for a request without the secret header, or undefined: it needs no secret, so an adapter
+ * answers it before (and whether or not) Secrets Manager answers.
+ */
+export function refuseMissingHeader(request: WebhookRequest, authHeaderName: string): Decision | undefined {
+  return headerValue(request.headers, authHeaderName) === undefined
+    ? refuse('unauthenticated', 401, { error: `missing ${authHeaderName} header` })
+    : undefined;
+}
+
 /** A refusal when the request does not carry an accepted secret; undefined when it does. */
-function authenticate(request: WebhookRequest, policy: DeliveryPolicy): Decision | undefined {
+export function authenticate(request: WebhookRequest, policy: Omit<DeliveryPolicy, 'invalidPayloads'>): Decision | undefined {
   const presented = headerValue(request.headers, policy.authHeaderName);
-  if (presented === undefined) {
-    return refuse('unauthenticated', 401, { error: `missing ${policy.authHeaderName} header` });
-  }
+  if (presented === undefined) return refuseMissingHeader(request, policy.authHeaderName);
   if (!policy.acceptedSecrets.some((secret) => sameSecret(presented, secret))) {
     return refuse('forbidden', 403, { error: `wrong ${policy.authHeaderName} header` });
   }

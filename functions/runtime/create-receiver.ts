@@ -7,7 +7,14 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { ReceiverConfig } from '../core/receiver-config';
 import { matchingRoutes } from '../core/routes';
-import { combineOutcomes, decideOnDelivery, replyToEnqueue, SECRET_UNAVAILABLE_REPLY, type WebhookReply } from '../core/webhook-core';
+import {
+  combineOutcomes,
+  decideOnDelivery,
+  refuseMissingHeader,
+  replyToEnqueue,
+  SECRET_UNAVAILABLE_REPLY,
+  type WebhookReply,
+} from '../core/webhook-core';
 import { describeError } from './errors';
 import { answerUnexpectedFailures, toProxyResult } from './middleware';
 import type { QueueSender } from './queue-sender';
@@ -38,6 +45,10 @@ export function createReceiver(config: ReceiverConfig, { send, secrets, log = ()
       log({ ...record, status: reply.statusCode, durationMs: Math.round(performance.now() - started), ...ids });
       return toProxyResult(reply, ids.requestId);
     };
+
+    // Without the header nothing needs the secret: never wait on Secrets Manager to say 401.
+    const headerMissing = refuseMissingHeader(event, config.authHeaderName);
+    if (headerMissing?.action === 'reply') return finish(headerMissing.reply, recordOf(headerMissing));
 
     let acceptedSecrets: readonly string[];
     try {

@@ -3,7 +3,7 @@ import type { ReceiverConfig } from '../core/receiver-config';
 import type { AwsClientTarget } from './aws-client-options';
 import type { ReceiverDependencies } from './create-receiver';
 import { createQueueSender, createSqsClient } from './queue-sender';
-import { stdoutRequestLog } from './request-log';
+import { staleSecretLogLine, stdoutRequestLog } from './request-log';
 import { createSecretSource } from './secret-source';
 import { secretsManagerReader } from './secrets-manager-reader';
 
@@ -19,10 +19,9 @@ export function receiverDependencies(config: ReceiverConfig, targets: ReceiverTa
     send: createQueueSender(sqs),
     // Read with the SQS client's credentials, signer and hash: no second SDK client (BENCHMARKS.md).
     secrets: createSecretSource(secretsManagerReader(config.secretId, sqs.config, targets.secretsManager), {
-      onStaleServed: (error) =>
-        process.stdout.write(
-          `${JSON.stringify({ level: 'WARN', message: 'secret refresh failed; the cached secret stays in use', error })}\n`,
-        ),
+      maxStaleMs: config.secretMaxStaleMs,
+      // A metric as well as a line: the SecretStale alarm watches it.
+      onStaleServed: (error) => process.stdout.write(staleSecretLogLine(error, config.metricsScope)),
     }),
     ...(config.requestLog ? { log: stdoutRequestLog(config.metricsScope) } : {}),
   };

@@ -3,7 +3,7 @@
  * Metric Format, the metrics: no extra API call, nothing on the hot path but one stdout write. It
  * never holds the alert body or the secret: only the routing fields and the outcome.
  */
-import { METRICS_NAMESPACE, type Outcome, OUTCOME_METRICS, SCOPE_DIMENSION } from '../core/metrics';
+import { METRICS_NAMESPACE, type Outcome, OUTCOME_METRICS, SCOPE_DIMENSION, SECRET_STALE_METRIC } from '../core/metrics';
 import type { Decision, EnqueueOutcome, RefusalReason } from '../core/webhook-core';
 
 export type { Outcome };
@@ -51,16 +51,37 @@ export function requestLogLine(record: RequestRecord, scope: string, timestamp: 
   const split = metric.dimension !== undefined && dimensionValue !== undefined;
   // Each metric is also published without the split, for totals and "no alerts for N hours".
   const dimensions = split ? [[SCOPE_DIMENSION, metric.dimension!], [SCOPE_DIMENSION]] : [[SCOPE_DIMENSION]];
+  return emfLine(
+    {
+      level: record.status >= 500 ? 'ERROR' : 'INFO',
+      message: 'request',
+      ...record,
+      ...(split ? { [metric.dimension!]: dimensionValue } : {}),
+    },
+    { scope, metricName: metric.name, dimensions, timestamp },
+  );
+}
+
+/** The line a failed secret refresh writes while the cached secret keeps serving (never the value). */
+export function staleSecretLogLine(error: string, scope: string, timestamp: number = Date.now()): string {
+  return emfLine(
+    { level: 'WARN', message: 'secret refresh failed; the cached secret stays in use', error },
+    { scope, metricName: SECRET_STALE_METRIC, dimensions: [[SCOPE_DIMENSION]], timestamp },
+  );
+}
+
+/** One JSON line that is also one count of `metricName` in Embedded Metric Format. */
+function emfLine(
+  fields: Record<string, unknown>,
+  { scope, metricName, dimensions, timestamp }: { scope: string; metricName: string; dimensions: string[][]; timestamp: number },
+): string {
   return `${JSON.stringify({
-    level: record.status >= 500 ? 'ERROR' : 'INFO',
-    message: 'request',
-    ...record,
+    ...fields,
     [SCOPE_DIMENSION]: scope,
-    ...(split ? { [metric.dimension!]: dimensionValue } : {}),
-    [metric.name]: 1,
+    [metricName]: 1,
     _aws: {
       Timestamp: timestamp,
-      CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: dimensions, Metrics: [{ Name: metric.name, Unit: 'Count' }] }],
+      CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: dimensions, Metrics: [{ Name: metricName, Unit: 'Count' }] }],
     },
   })}\n`;
 }

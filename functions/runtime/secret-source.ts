@@ -7,8 +7,14 @@
  * waits for the refresh a short while (so a rotation takes effect on time when Secrets Manager is
  * healthy), every other request is served the cached value at once, and after a failed refresh the
  * next try waits a back-off period. Only a function that has never read the secret waits for
- * Secrets Manager, within the client's per-attempt timeouts.
+ * Secrets Manager, within the reader's attempt deadlines (so a refresh always ends, and can run again).
+ *
+ * Trust in a cached value is bounded: while Secrets Manager keeps failing, it serves `maxStaleMs`
+ * past its refresh time at most (a revoked secret must not stay valid for as long as an outage
+ * lasts); after that every request waits for a read again, and gets 503 while the read fails, which
+ * Panther retries for days.
  */
+import { FORWARDER_SETTINGS } from '../core/settings';
 import { describeError } from './errors';
 
 export const SECRET_CACHE_MS = 5 * 60 * 1000;
@@ -44,14 +50,21 @@ export function acceptedSecrets(secretString: string | undefined): readonly stri
 
 export interface SecretSourceOptions {
   readonly now?: () => number;
+  /** How long past its refresh time a cached value serves while reads fail. @default 24 hours */
+  readonly maxStaleMs?: number;
   /** Called when a refresh fails while a cached value keeps serving (for the log). */
   readonly onStaleServed?: (error: string) => void;
 }
 
-export function createSecretSource(read: SecretReader, { now = Date.now, onStaleServed }: SecretSourceOptions = {}): SecretSource {
+export function createSecretSource(
+  read: SecretReader,
+  { now = Date.now, maxStaleMs = FORWARDER_SETTINGS.secretMaxStaleSeconds * 1000, onStaleServed }: SecretSourceOptions = {},
+): SecretSource {
   let cached: { values: readonly string[]; at: number } | undefined;
   let refreshing: Promise<readonly string[]> | undefined;
   let retryAt = 0;
+  /** A cached value that may still serve while a refresh fails. */
+  const trusted = () => (cached !== undefined && now() - cached.at < SECRET_CACHE_MS + maxStaleMs ? cached : undefined);
 
   const refresh = (): Promise<readonly string[]> => {
     refreshing ??= read()
@@ -62,11 +75,12 @@ export function createSecretSource(read: SecretReader, { now = Date.now, onStale
       .catch((error: unknown) => {
         retryAt = now() + REFRESH_BACKOFF_MS;
         const reason = error instanceof SecretUnavailableError ? error.message : `cannot read the webhook secret (${describeError(error)})`;
-        if (cached) {
+        const fallback = trusted();
+        if (fallback) {
           onStaleServed?.(reason);
-          return cached.values;
+          return fallback.values;
         }
-        throw new SecretUnavailableError(reason);
+        throw new SecretUnavailableError(cached ? `${reason}; the cached secret is too old to trust` : reason);
       })
       .finally(() => {
         refreshing = undefined;
@@ -75,9 +89,10 @@ export function createSecretSource(read: SecretReader, { now = Date.now, onStale
   };
 
   return async () => {
-    if (cached === undefined) return refreshing ?? refresh();
-    if (now() - cached.at < SECRET_CACHE_MS || refreshing !== undefined || now() < retryAt) return cached.values;
-    const stale = cached.values;
+    const usable = trusted();
+    if (usable === undefined) return refreshing ?? refresh();
+    if (now() - usable.at < SECRET_CACHE_MS || refreshing !== undefined || now() < retryAt) return usable.values;
+    const stale = usable.values;
     let timer: NodeJS.Timeout | undefined;
     const waited = new Promise<readonly string[]>((resolve) => {
       timer = setTimeout(() => resolve(stale), STALE_WAIT_MS);

@@ -10,13 +10,13 @@ import type { AwsClientTarget } from '../../functions/runtime/aws-client-options
 import { createReceiver, type ProxyHandler } from '../../functions/runtime/create-receiver';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localSqsClient } from '../../functions/runtime/local-aws';
 import { createQueueSender, createSqsClient } from '../../functions/runtime/queue-sender';
-import { createSecretSource, SECRET_CACHE_MS } from '../../functions/runtime/secret-source';
+import { createSecretSource, REFRESH_BACKOFF_MS, SECRET_CACHE_MS } from '../../functions/runtime/secret-source';
 import { secretsManagerReader } from '../../functions/runtime/secrets-manager-reader';
 import { createForwarderQueues, type LocalQueues } from '../../local/embedded-sqs';
 import { lambdaContext } from '../../local/webhook-server';
 import { baseAlert } from '../../scripts/sample-alerts';
 import { type Fault, type FaultProxy, startFaultProxy } from '../support/fault-proxy';
-import { invoke, startTestServers, TEST_SECRET_ID, type TestServers } from '../support/handler';
+import { invoke, startTestServers, TEST_SECRET, TEST_SECRET_ID, type TestServers } from '../support/handler';
 import { closedPort } from '../support/network';
 
 let servers: TestServers;
@@ -45,7 +45,7 @@ const target = (endpoint: string): AwsClientTarget => ({ endpoint, region: LOCAL
 
 /** A receiver through the proxies, on a clock the test can move (for the secret's cache). */
 function receiver(
-  options: { sqsEndpoint?: string; secretsEndpoint?: string; routeQueueUrl?: string; clock?: { now: number } } = {},
+  options: { sqsEndpoint?: string; secretsEndpoint?: string; routeQueueUrl?: string; clock?: { now: number }; maxStaleMs?: number } = {},
 ): ProxyHandler {
   const config = readReceiverConfig({
     QUEUE_URL: queues.queueUrl,
@@ -63,9 +63,7 @@ function receiver(
     send: createQueueSender(sqsClient),
     secrets: createSecretSource(
       secretsManagerReader(TEST_SECRET_ID, sqsClient.config, target(options.secretsEndpoint ?? secretsProxy.endpoint)),
-      {
-        now: () => clock.now,
-      },
+      { now: () => clock.now, maxStaleMs: options.maxStaleMs },
     ),
   });
 }
@@ -107,6 +105,10 @@ describe('SQS misbehaving (secret healthy)', () => {
     ['throttles once', ['throttle'], 'pass', 200, 2_000, { alerts: 1, paging: 1 }],
     ['resets once', ['reset'], 'pass', 200, 2_000, { alerts: 1, paging: 1 }],
     ['answers slowly (1 s)', [], 'slow', 200, 3_000, { alerts: 1, paging: 1 }],
+    // SQS stored the message, then its answer stalled: retried on a fresh connection, so a second copy.
+    ['stalls after its headers once', ['stall-after-headers'], 'pass', 200, 5_000, { alerts: 2, paging: 2 }],
+    ['stalls mid-body once', ['stall-mid-body'], 'pass', 200, 5_000, { alerts: 2, paging: 2 }],
+    ['stalls after its headers on every attempt', [], 'stall-after-headers', 503, 6_500, { alerts: 3, paging: 3 }],
     ['hangs on every attempt', [], 'hang', 503, 6_500, { alerts: 0, paging: 0 }],
     ['resets every connection', [], 'reset', 503, 2_000, { alerts: 0, paging: 0 }],
     ['answers 500 every time', [], 'error500', 502, 2_000, { alerts: 0, paging: 0 }],
@@ -143,8 +145,10 @@ describe('SQS misbehaving (secret healthy)', () => {
   });
 });
 
+const STALLS: Fault[][] = [['stall-after-headers'], ['stall-mid-body']];
+
 describe('Secrets Manager misbehaving', () => {
-  it.each<[Fault]>([['hang'], ['reset'], ['error500'], ['malformed']])(
+  it.each<Fault[]>([['hang'], ['reset'], ['error500'], ['malformed'], ...STALLS])(
     'with no value ever read, %s: 503 quickly, nothing queued',
     async (fault) => {
       secretsProxy.plan([], fault);
@@ -163,7 +167,15 @@ describe('Secrets Manager misbehaving', () => {
     expect(answer.ms).toBeLessThan(3_000);
   });
 
-  it.each<[Fault]>([['hang'], ['reset'], ['error500'], ['malformed']])(
+  it('with no value ever read and Secrets Manager hanging, a request without the header gets 401 at once', async () => {
+    secretsProxy.plan([], 'hang');
+    const started = performance.now();
+    const answer = await invoke(receiver(), HIGH, lambdaContext(), {});
+    expect(answer.statusCode).toBe(401);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it.each<Fault[]>([['hang'], ['reset'], ['error500'], ['malformed'], ...STALLS])(
     'with a cached secret past its refresh time, %s: the next alerts are 2xx, the first within 3 s, the second within 1 s',
     async (fault) => {
       const clock = { now: Date.now() };
@@ -180,4 +192,47 @@ describe('Secrets Manager misbehaving', () => {
     },
     15_000,
   );
+
+  it.each<Fault[]>(STALLS)(
+    'stalled (%s) while the cache is stale, then healed and rotated: alerts stay 2xx, and the new header is accepted within seconds',
+    async (stall) => {
+      const clock = { now: Date.now() };
+      const handler = receiver({ clock });
+      expect((await deliver(handler)).status).toBe(200);
+      secretsProxy.plan([], stall);
+      clock.now += SECRET_CACHE_MS + 1;
+      expect((await deliver(handler)).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 3_500)); // the stalled refresh's attempts reach their deadlines
+      secretsProxy.plan([], 'pass');
+      const rotated = 'rotated-webhook-secret-0123456789';
+      servers.putSecret(JSON.stringify({ current: rotated, previous: TEST_SECRET }));
+      try {
+        clock.now += REFRESH_BACKOFF_MS;
+        const started = performance.now();
+        const answer = await invoke(handler, HIGH, lambdaContext(), { 'X-Panther-Webhook-Secret': rotated });
+        expect(answer.statusCode).toBe(200);
+        expect(performance.now() - started).toBeLessThan(2_000);
+      } finally {
+        servers.putSecret(JSON.stringify({ current: TEST_SECRET }));
+      }
+      await onQueues();
+    },
+    20_000,
+  );
+
+  it('failing for longer than the cached secret is trusted: 503, nothing queued', async () => {
+    const clock = { now: Date.now() };
+    const maxStaleMs = 60 * 60 * 1000;
+    const handler = receiver({ clock, maxStaleMs });
+    expect((await deliver(handler)).status).toBe(200);
+    await onQueues();
+    secretsProxy.plan([], 'error500');
+    clock.now += SECRET_CACHE_MS + maxStaleMs - 1;
+    expect((await deliver(handler)).status).toBe(200);
+    clock.now += 1;
+    const answer = await deliver(handler);
+    expect(answer.status).toBe(503);
+    expect(answer.body).toMatchObject({ error: 'authentication unavailable; retry later' });
+    expect(await onQueues()).toEqual({ alerts: 1, paging: 1, quarantine: 0 });
+  }, 15_000);
 });

@@ -60,6 +60,8 @@ export interface TestServers {
   /** fauxqs's ready lines: `SQS endpoint`, `Queue URL`, `Quarantine queue URL`, `Dead-letter queue URL`. */
   readonly sqs: Readonly<Record<string, string>>;
   readonly secretsEndpoint: string;
+  /** Replaces the test secret's value (a rotation). */
+  putSecret(secretString: string): void;
   /** Stops both (call from afterAll). */
   stop(): Promise<void>;
 }
@@ -72,6 +74,7 @@ export async function startTestServers(): Promise<TestServers> {
   return {
     sqs: sqs.printed,
     secretsEndpoint: secrets.endpoint,
+    putSecret: (secretString) => secrets.put(TEST_SECRET_ID, secretString),
     stop: async () => {
       await Promise.all([sqs.stop(), secrets.stop()]);
     },

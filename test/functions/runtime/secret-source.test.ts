@@ -31,10 +31,10 @@ afterEach(async () => {
 });
 
 /** A source reading through the fault proxy, on a clock the test moves. */
-function source(clock: { now: number }, onStaleServed?: (error: string) => void) {
+function source(clock: { now: number }, onStaleServed?: (error: string) => void, maxStaleMs?: number) {
   const target = { endpoint: proxy.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   const read = secretsManagerReader(ID, createSqsClient(target).config, target);
-  return createSecretSource(read, { now: () => clock.now, ...(onStaleServed ? { onStaleServed } : {}) });
+  return createSecretSource(read, { now: () => clock.now, maxStaleMs, ...(onStaleServed ? { onStaleServed } : {}) });
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -55,7 +55,7 @@ describe('createSecretSource', () => {
     expect(server.reads()).toBe(2);
   });
 
-  it.each(['hang', 'reset', 'error500', 'malformed'] as const)(
+  it.each(['hang', 'reset', 'error500', 'malformed', 'stall-after-headers', 'stall-mid-body'] as const)(
     'serves the cached value when Secrets Manager fails (%s) after the cache expired: no request waits more than briefly',
     async (fault) => {
       const clock = { now: 1_000_000 };
@@ -93,8 +93,43 @@ describe('createSecretSource', () => {
     expect(await secrets()).toEqual(['rotated-value-0123456789', CURRENT]);
   }, 15_000);
 
-  it('fails quickly with SecretUnavailableError when no value was ever read and Secrets Manager hangs or refuses', async () => {
-    for (const fault of ['hang', 'error500'] as const) {
+  it('a refresh stalled after the headers or mid-body ends at its deadline: once Secrets Manager heals, a rotation is picked up', async () => {
+    for (const stall of ['stall-after-headers', 'stall-mid-body'] as const) {
+      const clock = { now: 1_000_000 };
+      const secrets = source(clock);
+      await secrets();
+      proxy.plan([], stall);
+      clock.now += SECRET_CACHE_MS + 1;
+      expect(await secrets()).toEqual([CURRENT]);
+      await new Promise((resolve) => setTimeout(resolve, 3_500)); // both attempts end at their deadlines
+      proxy.plan([], 'pass');
+      server.put(ID, JSON.stringify({ current: `rotated-after-${stall}`, previous: CURRENT }));
+      clock.now += REFRESH_BACKOFF_MS;
+      const { value, ms } = await timed(secrets);
+      expect(value).toEqual([`rotated-after-${stall}`, CURRENT]);
+      expect(ms).toBeLessThan(1_000);
+      server.put(ID, JSON.stringify({ current: CURRENT }));
+    }
+  }, 20_000);
+
+  it('trusts a cached value only for maxStaleMs past its refresh while Secrets Manager fails, then refuses until a read succeeds', async () => {
+    const clock = { now: 1_000_000 };
+    const maxStaleMs = 60 * 60 * 1000;
+    const secrets = source(clock, undefined, maxStaleMs);
+    await secrets();
+    proxy.plan([], 'error500');
+    clock.now += SECRET_CACHE_MS + maxStaleMs - 1;
+    expect(await secrets()).toEqual([CURRENT]);
+    clock.now += 1;
+    await expect(secrets()).rejects.toThrow(/too old to trust/);
+    clock.now += REFRESH_BACKOFF_MS; // still failing, still refused: a too-old value never comes back by waiting
+    await expect(secrets()).rejects.toBeInstanceOf(SecretUnavailableError);
+    proxy.plan([], 'pass');
+    expect(await secrets()).toEqual([CURRENT]);
+  }, 20_000);
+
+  it('fails quickly with SecretUnavailableError when no value was ever read and Secrets Manager hangs, refuses or stalls', async () => {
+    for (const fault of ['hang', 'error500', 'stall-after-headers', 'stall-mid-body'] as const) {
       proxy.plan([], fault);
       const { ms } = await timed(() => expect(source({ now: 0 })()).rejects.toBeInstanceOf(SecretUnavailableError));
       expect(ms).toBeLessThan(4_000);
