@@ -4,7 +4,8 @@
  * goes to the alert queue and every route it matches with its routing attributes, exactly as the
  * receiver would have sent it;
  * what is still invalid stays in quarantine. From a dead-letter queue, bodies and attributes move
- * unchanged — by SQS's message move task where the server has one, else by copying.
+ * unchanged — by SQS's message move task where the server has one, else by copying. A copy into a FIFO
+ * queue keeps its message group and gets the deduplication id `redriveDeduplicationId` gives it.
  */
 import {
   DeleteMessageCommand,
@@ -17,6 +18,7 @@ import {
   type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { redriveDeduplicationId } from '../functions/core/redrive-dedup';
 import { matchingRoutes, type Route } from '../functions/core/routes';
 import { decidePayload } from '../functions/core/webhook-core';
 import { fifoParameters, toMessageAttributes } from '../functions/runtime/queue-sender';
@@ -83,6 +85,7 @@ interface Redriven {
 
 /** The message to send for one received message, or undefined when it must stay. */
 function redriven(message: Message, options: RedriveOptions): Redriven | undefined {
+  const source = { messageId: message.MessageId!, deduplicationId: message.Attributes?.MessageDeduplicationId };
   if (!options.revalidate) {
     const attributes = message.MessageAttributes ?? {};
     return {
@@ -90,7 +93,7 @@ function redriven(message: Message, options: RedriveOptions): Redriven | undefin
       body: message.Body ?? '',
       attributes,
       messageGroupId: message.Attributes?.MessageGroupId,
-      deduplicationId: message.Attributes?.MessageDeduplicationId ?? attributes.dedupKey?.StringValue,
+      deduplicationId: redriveDeduplicationId(source, attributes.dedupKey?.StringValue),
     };
   }
   const base64 = message.MessageAttributes?.encoding?.StringValue === 'base64';
@@ -103,7 +106,7 @@ function redriven(message: Message, options: RedriveOptions): Redriven | undefin
     body: decision.messageBody,
     attributes: toMessageAttributes(decision.attributes),
     messageGroupId: decision.messageGroupId,
-    deduplicationId: decision.attributes.dedupKey,
+    deduplicationId: redriveDeduplicationId(source, decision.attributes.dedupKey),
   };
 }
 
@@ -139,7 +142,7 @@ export async function redrive(sqs: SQSClient, options: RedriveOptions): Promise<
         continue;
       }
       // Send first (to every queue), delete after: a crash in between repeats a message, never
-      // loses one; FIFO queues drop the repeat by its deduplication id.
+      // loses one; a FIFO queue discards the repeat, whose deduplication id is the same again.
       for (const queueUrl of next.queueUrls) {
         await sqs.send(
           new SendMessageCommand({

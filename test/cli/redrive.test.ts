@@ -1,8 +1,11 @@
 /** `npx panther-forwarder redrive` against a real fauxqs: quarantine after a schema fix, and a DLQ. */
 import { createHash } from 'node:crypto';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { redrive } from '../../cli/redrive';
+import { FORWARDER_SETTINGS } from '../../functions/core/settings';
+import { decidePayload } from '../../functions/core/webhook-core';
 import { localSqsClient } from '../../functions/runtime/local-aws';
+import { createQueueSender } from '../../functions/runtime/queue-sender';
 import { createForwarderQueues } from '../../local/embedded-sqs';
 import { baseAlert } from '../corpus/panther-payloads';
 import { cli } from '../support/cli';
@@ -123,7 +126,7 @@ describe('redrive with a server that has message move tasks (as AWS does)', () =
 });
 
 describe('redrive into FIFO queues', () => {
-  it('carries each message group and deduplication id, for dead letters and revalidated quarantine alike', async () => {
+  it('carries each message group, for dead letters and revalidated quarantine alike', async () => {
     const sqs = localSqsClient(server.printed['SQS endpoint']!);
     const fifo = await createForwarderQueues(sqs, { name: 'fifo-redrive', fifo: true });
     const body = JSON.stringify(baseAlert({ alertId: 'fifo-dead' }));
@@ -146,6 +149,105 @@ describe('redrive into FIFO queues', () => {
     const messages = await drainQueue(sqs, fifo.queueUrl, { expected: 3 });
     expect(messages.map((m) => m.Body)).toEqual([body, quarantined]);
     expect(messages.map((m) => m.Attributes?.MessageGroupId)).toEqual(['AWS.CloudTrail.RootActivity', 'AWS.CloudTrail.RootActivity']);
+  });
+});
+
+describe('redrive into FIFO queues within five minutes of the first send (the deduplication window)', () => {
+  type Sent = Awaited<ReturnType<typeof sentByTheReceiver>>;
+
+  /** An alert the receiver sent to new FIFO queues (its dedupKey as deduplication id), and that send again. */
+  async function sentByTheReceiver(sqs: SQSClient, name: string) {
+    const queues = await createForwarderQueues(sqs, { name, fifo: true });
+    const body = JSON.stringify(baseAlert({ alertId: name }));
+    const decision = decidePayload({ body: Buffer.from(body).toString('base64'), isBase64Encoded: true }, 'reject');
+    if (decision.action !== 'enqueue') throw new Error(`the receiver would not enqueue ${name}`);
+    const send = () =>
+      createQueueSender(sqs)(queues.queueUrl, decision.messageBody, decision.attributes, undefined, decision.messageGroupId);
+    expect(await send()).toMatchObject({ ok: true });
+    return { queues, body, decision, send };
+  }
+
+  /**
+   * A consumer that never deletes it: the receive after the last allowed one moves it to the
+   * dead-letter queue. There fauxqs 1.9.2 keeps its deduplication id (AWS gives it its message id).
+   */
+  async function deadLettered(sqs: SQSClient, name: string): Promise<Sent> {
+    const sent = await sentByTheReceiver(sqs, name);
+    for (let receive = 0; receive <= FORWARDER_SETTINGS.maxReceiveCount; receive += 1) {
+      await sqs.send(new ReceiveMessageCommand({ QueueUrl: sent.queues.queueUrl, VisibilityTimeout: 0 }));
+    }
+    return sent;
+  }
+
+  /**
+   * The alert is on its queue exactly once, in its group with its attributes (dedupKey unchanged),
+   * and `emptied` is empty. Then proof that all this happened inside the window: the receiver's
+   * original send, repeated now, is still discarded as a duplicate.
+   */
+  async function expectOnQueueOnce(sqs: SQSClient, { queues, body, decision, send }: Sent, emptied: string): Promise<void> {
+    const messages = await drainQueue(sqs, queues.queueUrl, { expected: 2, idleReceives: 1 });
+    expect(messages.map((m) => m.Body)).toEqual([body]);
+    expect(messages[0]!.Attributes?.MessageGroupId).toBe(decision.messageGroupId);
+    expect(attributesOf(messages[0]!)).toEqual(decision.attributes);
+    expect(await drainQueue(sqs, emptied, { idleReceives: 1 })).toEqual([]);
+    expect(await send()).toMatchObject({ ok: true });
+    expect(await drainQueue(sqs, queues.queueUrl, { idleReceives: 1 })).toEqual([]);
+  }
+
+  it.each([
+    ['with --max (the CLI)', ['--max', '10']],
+    ['without --max, where the server has no message move task (fauxqs)', []],
+  ])('copy-mode redrive of a dead letter back to its queue %s loses nothing to deduplication', async (_how, extra) => {
+    const sqs = localSqsClient(server.printed['SQS endpoint']!);
+    const sent = await deadLettered(sqs, `fifo-window-${extra.length}`);
+    const { code, stdout } = await cli(['redrive', '--from', sent.queues.deadLetterQueueUrl, '--to', sent.queues.queueUrl, ...extra]);
+    expect({ code, stdout }).toEqual({ code: 0, stdout: 'Moved 1 message(s).\n' });
+    await expectOnQueueOnce(sqs, sent, sent.queues.deadLetterQueueUrl);
+  });
+
+  it('alerts parked in another FIFO queue and brought back (copy mode both ways) lose nothing to deduplication', async () => {
+    // No dead-letter queue in between, so this holds whatever SQS does to a dead letter's id.
+    const sqs = localSqsClient(server.printed['SQS endpoint']!);
+    const sent = await sentByTheReceiver(sqs, 'fifo-round-trip');
+    const parking = (await createForwarderQueues(sqs, { name: 'fifo-parking', fifo: true })).queueUrl;
+    const there = await redrive(sqs, { from: sent.queues.queueUrl, to: parking, revalidate: false });
+    const back = await redrive(sqs, { from: parking, to: sent.queues.queueUrl, revalidate: false });
+    expect([there, back]).toEqual([
+      { moved: 1, kept: 0, method: 'copy' },
+      { moved: 1, kept: 0, method: 'copy' },
+    ]);
+    await expectOnQueueOnce(sqs, sent, parking);
+  });
+
+  it('a run repeated after a crash between send and delete sends a copy SQS discards: the alert lands once', async () => {
+    const endpoint = server.printed['SQS endpoint']!;
+    const sqs = localSqsClient(endpoint);
+    const sent = await deadLettered(sqs, 'fifo-crash');
+    // A client whose DeleteMessage never happens, as if the process died right after the send.
+    const crashing = localSqsClient(endpoint);
+    const receiptHandles: string[] = [];
+    crashing.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'DeleteMessageCommand') return next(args);
+        receiptHandles.push((args.input as { ReceiptHandle: string }).ReceiptHandle);
+        throw new Error('crashed before the delete');
+      },
+      { step: 'initialize' },
+    );
+    const options = { from: sent.queues.deadLetterQueueUrl, to: sent.queues.queueUrl, revalidate: false };
+    await expect(redrive(crashing, options)).rejects.toThrow('crashed before the delete');
+    // Its visibility timeout running out, without the wait.
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: options.from, ReceiptHandle: receiptHandles[0], VisibilityTimeout: 0 }));
+    expect(await redrive(sqs, options)).toEqual({ moved: 1, kept: 0, method: 'copy' });
+    await expectOnQueueOnce(sqs, sent, sent.queues.deadLetterQueueUrl);
+  });
+
+  it('--revalidate from a FIFO dead-letter queue does not reuse the id of the delivery that failed', async () => {
+    const sqs = localSqsClient(server.printed['SQS endpoint']!);
+    const sent = await deadLettered(sqs, 'fifo-revalidate');
+    const result = await redrive(sqs, { from: sent.queues.deadLetterQueueUrl, to: sent.queues.queueUrl, revalidate: true });
+    expect(result).toEqual({ moved: 1, kept: 0, method: 'copy' });
+    await expectOnQueueOnce(sqs, sent, sent.queues.deadLetterQueueUrl);
   });
 });
 
