@@ -21,13 +21,15 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readReceiverConfig } from '../functions/core/receiver-config';
 import { parseRouteFilters, parseRoutes } from '../functions/core/routes';
 import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localSqsClient } from '../functions/runtime/local-aws';
+import { receiverDependencies } from '../functions/runtime/receiver-dependencies';
 import { createForwarderQueues, untilStopSignal, type EmbeddedSqs } from './embedded-sqs';
 import { startEmbeddedSecrets, type EmbeddedSecrets } from './embedded-secrets';
 import { startEmbeddedSqsThread } from './sqs-thread';
-import { createWebhookServer, logLine, type ProxyHandler } from './webhook-server';
+import { createWebhookServer, logLine, refuseStrangers, type ProxyHandler } from './webhook-server';
 
 const HOST = '127.0.0.1';
 
@@ -90,7 +92,14 @@ async function main(): Promise<void> {
   const handlerModule = values.handler ? resolve(values.handler) : '../functions/receiver';
   const { handler } = (await import(handlerModule)) as { handler: ProxyHandler };
 
-  const server = createWebhookServer({ handler, onRequest: (entry) => console.log(logLine(entry)) });
+  // The handler's header and secret, read as the handler reads them, to refuse a stranger's large
+  // body before it is read (only the secret source of these dependencies is used).
+  const config = readReceiverConfig(process.env);
+  const server = createWebhookServer({
+    handler,
+    refuseStranger: refuseStrangers(config.authHeaderName, receiverDependencies(config).secrets),
+    onRequest: (entry) => console.log(logLine(entry)),
+  });
   await new Promise<void>((done) => server.listen(webhookPort, HOST, done));
   const { port: boundPort } = server.address() as AddressInfo;
 

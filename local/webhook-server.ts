@@ -1,18 +1,30 @@
 /**
  * A local stand-in for API Gateway: turns each HTTP request into the proxy event the deployed REST
  * API sends (body base64-encoded, as `binaryMediaTypes: ['*\/*']` makes it) and calls the same Lambda
- * handler. No second code path: whatever the handler answers is what the client gets.
+ * handler. No second code path: whatever the handler answers is what the client gets, with one
+ * exception: a large body from a stranger is refused, as the handler would, before it is read.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
+import { decideOnDelivery, SECRET_UNAVAILABLE_REPLY } from '../functions/core/webhook-core';
 import type { ProxyHandler } from '../functions/runtime/create-receiver';
+import { toProxyResult } from '../functions/runtime/middleware';
+import type { SecretSource } from '../functions/runtime/secret-source';
 
 export type { ProxyHandler };
 
 /** API Gateway's own payload limit for REST APIs; beyond it the request never reaches the Lambda. */
 const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * How much of a body is read before the secret is checked. Buffering up to 10 MiB per request for
+ * anyone who can reach the port (local mode may be exposed through a tunnel) let strangers fill the
+ * memory; past this many bytes a request without an accepted secret is refused and the rest never
+ * read. Alerts are a few KiB, so they still go to the handler as they are and it decides.
+ */
+export const UNAUTHENTICATED_BODY_CAP_BYTES = 64 * 1024;
 
 export interface RequestLog {
   readonly method: string;
@@ -50,16 +62,42 @@ export function logLine(entry: RequestLog, now: Date = new Date()): string {
   return `${now.toISOString()} ${field(entry.method)} ${field(entry.path)} ${entry.statusCode}${alert}${severity} ${entry.milliseconds}ms`;
 }
 
+/**
+ * The receiver's answer to a request whose headers carry no accepted secret (401 missing, 403 wrong,
+ * 503 when the secret cannot be read); undefined when they carry one.
+ */
+export type RefuseStranger = (headers: APIGatewayProxyEvent['headers']) => Promise<APIGatewayProxyResult | undefined>;
+
+/** The receiver's own check of the headers: the core's lookup and constant-time comparison, against the accepted secrets. */
+export function refuseStrangers(authHeaderName: string, secrets: SecretSource): RefuseStranger {
+  return async (headers) => {
+    const requestId = randomUUID();
+    let acceptedSecrets: readonly string[];
+    try {
+      acceptedSecrets = await secrets();
+    } catch {
+      return toProxyResult(SECRET_UNAVAILABLE_REPLY, requestId);
+    }
+    // The core refuses strangers before it looks at a body, so the headers alone get its 401 or 403;
+    // a request with an accepted secret gets past them, and the verdict on its absent body is ignored.
+    const decision = decideOnDelivery({ headers, body: null }, { authHeaderName, acceptedSecrets, invalidPayloads: 'reject' });
+    const stranger = decision.action === 'reply' && (decision.reason === 'unauthenticated' || decision.reason === 'forbidden');
+    return stranger ? toProxyResult(decision.reply, requestId) : undefined;
+  };
+}
+
 export interface WebhookServerOptions {
   readonly handler: ProxyHandler;
+  /** Asked once a body passes UNAUTHENTICATED_BODY_CAP_BYTES (`refuseStrangers` with the handler's header and secret). */
+  readonly refuseStranger: RefuseStranger;
   /** Called once per request, after the answer is sent. */
   readonly onRequest?: (entry: RequestLog) => void;
 }
 
-export function createWebhookServer({ handler, onRequest }: WebhookServerOptions): Server {
+export function createWebhookServer({ handler, refuseStranger, onRequest }: WebhookServerOptions): Server {
   return createServer((req, res) => {
     const started = performance.now();
-    serve(req, res, handler).then(
+    serve(req, res, handler, refuseStranger).then(
       (outcome) => {
         onRequest?.({
           method: req.method ?? '',
@@ -78,25 +116,37 @@ export function createWebhookServer({ handler, onRequest }: WebhookServerOptions
   });
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, handler: ProxyHandler): Promise<{ statusCode: number; body?: Buffer }> {
+async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  handler: ProxyHandler,
+  refuseStranger: RefuseStranger,
+): Promise<{ statusCode: number; body?: Buffer }> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   if (path !== SETTINGS.route) return send(res, 404, { message: `Not found. Panther posts to ${SETTINGS.route}` });
   if (req.method !== 'POST') return send(res, 405, { message: 'Method not allowed. Use POST' }, { allow: 'POST' });
 
-  const body = await readBody(req);
-  if (body === undefined) return send(res, 413, { message: 'Request Entity Too Large' });
+  const body = await readBody(req, () => refuseStranger(proxyHeaders(req.rawHeaders).headers));
+  // The rest of the body stays unread: only closing the connection lets the server leave it there.
+  if ('refused' in body) return { statusCode: answer(res, body.refused, { connection: 'close' }) };
+  if ('tooLarge' in body) return send(res, 413, { message: 'Request Entity Too Large' });
 
   let result: APIGatewayProxyResult;
   try {
-    const event = toProxyEvent({ method: 'POST', path, rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress });
+    const event = toProxyEvent({ method: 'POST', path, rawHeaders: req.rawHeaders, body: body.bytes, sourceIp: req.socket.remoteAddress });
     result = await handler(event, lambdaContext());
   } catch {
     // What API Gateway answers when the integration fails.
     return send(res, 502, { message: 'Internal server error' });
   }
-  res.writeHead(result.statusCode, stringHeaders(result.headers));
+  return { statusCode: answer(res, result), body: body.bytes };
+}
+
+/** Writes the handler's (or the stranger check's) result as the HTTP answer; returns its status. */
+function answer(res: ServerResponse, result: APIGatewayProxyResult, headers: Record<string, string> = {}): number {
+  res.writeHead(result.statusCode, { ...stringHeaders(result.headers), ...headers });
   res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
-  return { statusCode: result.statusCode, body };
+  return result.statusCode;
 }
 
 function send(res: ServerResponse, statusCode: number, body: object, headers: Record<string, string> = {}) {
@@ -105,15 +155,25 @@ function send(res: ServerResponse, statusCode: number, body: object, headers: Re
   return { statusCode };
 }
 
-/** The whole body, or undefined once it passes API Gateway's limit (the rest is drained, not kept). */
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+/** The whole body; or a stranger's refusal; or, past API Gateway's limit, none (the rest is drained, not kept). */
+type Body = { readonly bytes: Buffer } | { readonly refused: APIGatewayProxyResult } | { readonly tooLarge: true };
+
+/** Reads the body, asking `refuseStranger` once it passes UNAUTHENTICATED_BODY_CAP_BYTES. */
+async function readBody(req: IncomingMessage, refuseStranger: () => Promise<APIGatewayProxyResult | undefined>): Promise<Body> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= API_GATEWAY_MAX_BODY_BYTES) chunks.push(chunk);
+  // Pulled by hand: leaving a for-await loop would destroy the request, which must stay open for the refusal.
+  const iterator = (req as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+    const passesCap = size <= UNAUTHENTICATED_BODY_CAP_BYTES && size + next.value.length > UNAUTHENTICATED_BODY_CAP_BYTES;
+    size += next.value.length;
+    if (passesCap) {
+      const refused = await refuseStranger();
+      if (refused) return { refused };
+    }
+    if (size <= API_GATEWAY_MAX_BODY_BYTES) chunks.push(next.value);
   }
-  return size <= API_GATEWAY_MAX_BODY_BYTES ? Buffer.concat(chunks) : undefined;
+  return size <= API_GATEWAY_MAX_BODY_BYTES ? { bytes: Buffer.concat(chunks) } : { tooLarge: true };
 }
 
 /** What the adapter needs of an HTTP request to build API Gateway's event for it. */
@@ -128,14 +188,7 @@ export interface HttpRequest {
 
 /** The REST API proxy event API Gateway sends for this request (with `binaryMediaTypes: ['*\/*']`). */
 export function toProxyEvent({ method, path, rawHeaders, body, sourceIp = '127.0.0.1' }: HttpRequest): APIGatewayProxyEvent {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!;
-    const value = rawHeaders[i + 1]!;
-    headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
-    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
-  }
+  const { headers, multiValueHeaders } = proxyHeaders(rawHeaders);
   const userAgent = Object.entries(headers).find(([name]) => name.toLowerCase() === 'user-agent')?.[1];
   return {
     resource: path,
@@ -164,6 +217,19 @@ export function toProxyEvent({ method, path, rawHeaders, body, sourceIp = '127.0
       identity: localIdentity(sourceIp, userAgent),
     },
   };
+}
+
+/** The headers as API Gateway passes them: repeated names joined by commas, and each value apart. */
+function proxyHeaders(rawHeaders: readonly string[]): Pick<APIGatewayProxyEvent, 'headers' | 'multiValueHeaders'> {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    const value = rawHeaders[i + 1]!;
+    headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
+    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
+  }
+  return { headers, multiValueHeaders };
 }
 
 function localIdentity(sourceIp: string, userAgent: string | undefined): APIGatewayProxyEvent['requestContext']['identity'] {

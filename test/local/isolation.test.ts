@@ -3,10 +3,10 @@
  * log line and one metric, and the local log line is safe to print whatever a stranger sends.
  */
 import type { AddressInfo } from 'node:net';
-import { createWebhookServer, lambdaContext, logLine, type RequestLog } from '../../local/webhook-server';
+import { createWebhookServer, lambdaContext, logLine, refuseStrangers, type RequestLog } from '../../local/webhook-server';
 import { baseAlert } from '../../scripts/sample-alerts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
-import { AUTH_HEADERS, invoke, loadHandler, startTestServers, type TestServers } from '../support/handler';
+import { AUTH_HEADERS, invoke, loadHandler, startTestServers, TEST_SECRET, type TestServers } from '../support/handler';
 import { postBody } from '../support/http';
 
 let servers: TestServers;
@@ -26,6 +26,9 @@ afterAll(async () => {
   await proxy.close();
   await servers.stop();
 });
+
+/** The test secret's check (these bodies are small: the handler itself decides on them). */
+const refuseStranger = refuseStrangers('X-Panther-Webhook-Secret', async () => [TEST_SECRET]);
 
 const alert = (alertId: string) => Buffer.from(JSON.stringify(baseAlert({ alertId })));
 
@@ -78,7 +81,7 @@ describe('concurrent requests through one handler', () => {
     const warnings: string[] = [];
     const onWarning = (warning: Error) => warnings.push(warning.name);
     process.on('warning', onWarning);
-    const server = createWebhookServer({ handler: loadHandler(settings) });
+    const server = createWebhookServer({ handler: loadHandler(settings), refuseStranger });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`;
     try {
@@ -100,6 +103,7 @@ describe('the local log line', () => {
     let entry: RequestLog | undefined;
     const server = createWebhookServer({
       handler: async () => ({ statusCode: status, body: '{}' }),
+      refuseStranger,
       onRequest: (logged) => {
         entry = logged;
       },

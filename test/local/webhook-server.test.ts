@@ -1,19 +1,105 @@
-/** The local API Gateway stand-in itself: it survives clients that go away mid-request. */
-import { connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { createWebhookServer } from '../../local/webhook-server';
+/**
+ * The local API Gateway stand-in itself: it survives clients that go away mid-request, and a
+ * stranger cannot make it read (and hold) a large body: past UNAUTHENTICATED_BODY_CAP_BYTES the
+ * secret is checked, and a request without it is answered as the receiver answers it, unread.
+ * Real HTTP on 127.0.0.1, in process and against `npm start`'s program.
+ */
+import { request } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import type { Server } from 'node:http';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { createWebhookServer, refuseStrangers, UNAUTHENTICATED_BODY_CAP_BYTES } from '../../local/webhook-server';
+import { SecretUnavailableError } from '../../functions/runtime/secret-source';
+import { padTo, TOO_LARGE_CASES } from '../corpus/panther-payloads';
+import { postBody, type Answer } from '../support/http';
+import { authHeaderOf, startLocalMode, stopAll } from '../support/processes';
+
+const HEADER = 'X-Panther-Webhook-Secret';
+const SECRET = 'in-process-secret-0123456789';
+const MiB = 1024 * 1024;
+/**
+ * Beyond the cap, what a server that stopped reading may still have taken in: the socket read that
+ * crossed it and those the request stream buffered meanwhile (64 KiB each, a few at most).
+ */
+const READ_AHEAD_BYTES = 256 * 1024;
+
+afterAll(stopAll);
+
+/**
+ * POSTs announcing `announced` bytes but sending only `sent`, and never the rest: an answer can only
+ * come from a server that did not wait for the whole body. Undefined when none came within 5 s.
+ */
+function partialPost(url: string, headers: Record<string, string>, announced: number, sent: number): Promise<Answer | undefined> {
+  return new Promise((resolve) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': announced, ...headers } });
+    const timer = setTimeout(() => finish(undefined), 5_000);
+    const finish = (answer: Answer | undefined) => {
+      clearTimeout(timer);
+      req.destroy();
+      resolve(answer);
+    };
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => finish({ status: res.statusCode!, body: Buffer.concat(chunks).toString() }));
+    });
+    // The server may close while the client still writes: the answer (or its absence) says what happened.
+    req.on('error', () => undefined);
+    req.write(Buffer.alloc(sent, 'a'));
+  });
+}
+
+/** The adapter is under test here: the handler is a stand-in that answers the length of the body it got. */
+const answerBodyLength = async (event: APIGatewayProxyEvent) => ({
+  statusCode: 200,
+  body: String(Buffer.from(event.body ?? '', 'base64').length),
+});
+
+/** A local server in process, checking the in-process secret (or this source); counts handler calls and bytes read. */
+async function startServer({ handler = answerBodyLength, secrets = async (): Promise<readonly string[]> => [SECRET] } = {}) {
+  const calls: APIGatewayProxyEvent[] = [];
+  const sockets: Socket[] = [];
+  const server: Server = createWebhookServer({
+    handler: async (event) => {
+      calls.push(event);
+      return handler(event);
+    },
+    refuseStranger: refuseStrangers(HEADER, secrets),
+  });
+  server.on('connection', (socket: Socket) => sockets.push(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`,
+    calls,
+    /** Bytes the server read from the last connection, once it closed it (bounded wait). */
+    async bytesReadOnClose(): Promise<number> {
+      const socket = sockets.at(-1)!;
+      if (!socket.closed) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          new Promise((resolve) => socket.once('close', resolve)),
+          new Promise((resolve) => (timer = setTimeout(resolve, 5_000))),
+        ]);
+        clearTimeout(timer);
+      }
+      expect(socket.closed).toBe(true);
+      return socket.bytesRead;
+    },
+    close() {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
 
 describe('createWebhookServer', () => {
   it('keeps serving after a client disconnects in the middle of its body', async () => {
-    // The adapter is under test here, so the handler is a stand-in that echoes the decoded body.
-    const server = createWebhookServer({
+    const server = await startServer({
       handler: async (event) => ({ statusCode: 200, body: Buffer.from(event.body ?? '', 'base64').toString() }),
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
     try {
       await new Promise<void>((resolve) => {
-        const socket = connect(port, '127.0.0.1', () => {
+        const socket = connect(Number(new URL(server.url).port), '127.0.0.1', () => {
           socket.write('POST /alerts HTTP/1.1\r\nHost: local\r\nContent-Length: 100000\r\n\r\n{"id":');
           setTimeout(() => {
             socket.destroy();
@@ -22,12 +108,94 @@ describe('createWebhookServer', () => {
         });
       });
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const answer = await fetch(`http://127.0.0.1:${port}/alerts`, { method: 'POST', body: '{"after":1}' });
+      const answer = await fetch(server.url, { method: 'POST', body: '{"after":1}' });
       expect(answer.status).toBe(200);
       expect(await answer.text()).toBe('{"after":1}');
     } finally {
-      server.closeAllConnections();
       server.close();
     }
   });
+
+  it.each([
+    ['missing', {}, 401],
+    ['wrong', { [HEADER]: 'not-the-secret' }, 403],
+  ])(
+    'answers a large body with a %s header at once, having read little more than the cap and never calling the handler',
+    async (word, headers, status) => {
+      const server = await startServer();
+      try {
+        const answer = await partialPost(server.url, headers, 8 * MiB, 2 * MiB);
+        expect(answer?.status).toBe(status);
+        expect(JSON.parse(answer!.body)).toEqual({ error: `${word} ${HEADER} header`, requestId: expect.any(String) });
+        expect(await server.bytesReadOnClose()).toBeLessThan(UNAUTHENTICATED_BODY_CAP_BYTES + READ_AHEAD_BYTES);
+        expect(server.calls).toHaveLength(0);
+      } finally {
+        server.close();
+      }
+    },
+  );
+
+  it('still gives a body of up to the cap with no header to the handler, which decides; one byte more is refused', async () => {
+    const server = await startServer();
+    try {
+      const answer = await postBody(server.url, 'x'.repeat(UNAUTHENTICATED_BODY_CAP_BYTES));
+      expect(answer).toEqual({ status: 200, body: String(UNAUTHENTICATED_BODY_CAP_BYTES) });
+      expect((await postBody(server.url, 'x'.repeat(UNAUTHENTICATED_BODY_CAP_BYTES + 1))).status).toBe(401);
+      expect(server.calls).toHaveLength(1);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('gives an authenticated large body to the handler whole', async () => {
+    const server = await startServer();
+    try {
+      expect(await postBody(server.url, Buffer.alloc(3 * MiB, 'a'), { [HEADER]: SECRET })).toEqual({ status: 200, body: String(3 * MiB) });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('answers a large body 503 at once when the secret cannot be read, as the receiver answers any request then', async () => {
+    const server = await startServer({
+      secrets: async () => {
+        throw new SecretUnavailableError('Secrets Manager is down');
+      },
+    });
+    try {
+      const answer = await partialPost(server.url, { [HEADER]: SECRET }, 8 * MiB, 2 * MiB);
+      expect(answer?.status).toBe(503);
+      expect(JSON.parse(answer!.body)).toEqual({ error: 'authentication unavailable; retry later', requestId: expect.any(String) });
+      expect(server.calls).toHaveLength(0);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('local mode (npm start) with large bodies', () => {
+  it("answers a stranger's large body as it answers a small one, without waiting for the rest; an owner's large alert is queued", async () => {
+    const local = await startLocalMode({ INVALID_PAYLOADS: 'reject' });
+    const webhook = local.printed['Webhook URL']!;
+    const auth = authHeaderOf(local);
+    const strangers: Array<[Record<string, string>, number]> = [
+      [{}, 401],
+      [{ [Object.keys(auth)[0]!]: 'not-the-secret' }, 403],
+    ];
+    for (const [headers, status] of strangers) {
+      const small = await postBody(webhook, '{}', headers);
+      const large = await partialPost(webhook, headers, 10 * MiB, MiB);
+      expect([small.status, large?.status]).toEqual([status, status]);
+      // The receiver's own answer: the same error, and a request id of its own.
+      expect(JSON.parse(large!.body)).toEqual({ ...JSON.parse(small.body), requestId: expect.any(String) });
+    }
+
+    const alert = await postBody(webhook, padTo(900_000), auth);
+    expect(alert.status).toBe(200);
+    expect(JSON.parse(alert.body)).toMatchObject({ status: 'queued' });
+    // Past SQS's limit but within API Gateway's: the receiver itself refuses it, so it got the body.
+    const tooLarge = await postBody(webhook, TOO_LARGE_CASES[0]!.body, auth);
+    expect(tooLarge.status).toBe(413);
+    expect(JSON.parse(tooLarge.body)).toMatchObject({ error: expect.stringMatching(/SQS message/) });
+  }, 60_000);
 });
