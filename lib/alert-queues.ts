@@ -22,7 +22,7 @@ export interface AlertQueuesProps {
   readonly fifo?: boolean;
   /** Fan-out routes, already checked (checkRoutes). @default none */
   readonly routes?: readonly RouteFilter[];
-  /** @default Duration.days(14) */
+  /** Of the alert and route queues; dead-letter queues and the quarantine always keep SQS's maximum. @default Duration.days(14) */
   readonly retentionPeriod?: Duration;
   /** @default Duration.seconds(30) */
   readonly visibilityTimeout?: Duration;
@@ -68,7 +68,8 @@ export class AlertQueues extends Construct {
         : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
       enforceSSL: true,
       maxMessageSizeBytes: SETTINGS.maxMessageBytes,
-      retentionPeriod: props.retentionPeriod ?? Duration.days(SETTINGS.retentionDays),
+      // What waits here waits for a person: as long as SQS allows, and their age alarms warn before it expires.
+      retentionPeriod: Duration.days(SETTINGS.retentionDays),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     };
     const fifo = props.fifo ? { fifo: true, contentBasedDeduplication: false } : {};
@@ -81,6 +82,7 @@ export class AlertQueues extends Construct {
       const queue = new sqs.Queue(this, `${pairId}Queue`, {
         ...common,
         ...fifo,
+        retentionPeriod: props.retentionPeriod ?? Duration.days(SETTINGS.retentionDays),
         visibilityTimeout: props.visibilityTimeout ?? Duration.seconds(SETTINGS.visibilityTimeoutSeconds),
         deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? SETTINGS.maxReceiveCount },
       });
@@ -108,6 +110,11 @@ export class AlertQueues extends Construct {
     return this.pairs.map((p) => p.queue);
   }
 
+  /** Decrypting with the queues' key is allowed through SQS only, never directly. */
+  private get throughSqsOnly() {
+    return { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(this).region}.${Stack.of(this).urlSuffix}` } };
+  }
+
   /** Exactly SendMessage on the alert, route and quarantine queues (not the extras grantSendMessages adds). */
   public grantSend(grantee: iam.IGrantable): void {
     iam.Grant.addToPrincipal({
@@ -123,7 +130,14 @@ export class AlertQueues extends Construct {
     for (const queue of this.consumableQueues) {
       iam.Grant.addToPrincipal({ grantee, actions: CONSUME_ACTIONS, resourceArns: [queue.queueArn] });
     }
-    this.encryptionKey?.grant(grantee, 'kms:Decrypt');
+    if (this.encryptionKey) {
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['kms:Decrypt'],
+        resourceArns: [this.encryptionKey.keyArn],
+        conditions: this.throughSqsOnly,
+      });
+    }
   }
 
   /** Queue policy statements (and key policy, for a key of this stack) for principals elsewhere. */
@@ -135,7 +149,7 @@ export class AlertQueues extends Construct {
       );
     }
     this.encryptionKey?.addToResourcePolicy(
-      new iam.PolicyStatement({ principals: [...principals], actions: ['kms:Decrypt'], resources: ['*'] }),
+      new iam.PolicyStatement({ principals: [...principals], actions: ['kms:Decrypt'], resources: ['*'], conditions: this.throughSqsOnly }),
     );
   }
 }

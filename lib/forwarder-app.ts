@@ -3,16 +3,19 @@
  * checks on every synth (a finding without an acknowledgement fails it). Context (`-c name=value`):
  *   allowedSourceIps  comma-separated IPs/CIDRs (Panther's Gateway Public IP), enforced by the API
  *   invalidPayloads   quarantine (default) or reject
- *   alarmTopicArn     an SNS topic for the alarms
+ *   alarmTopicArn     an SNS topic for the alarms (default: the stack's own, output AlarmTopicArn)
+ *   alarmEmail        comma-separated email addresses subscribed to the alarm topic
  *   noAlertHours      alarm when no alert arrived for this many hours
  *   fifo              true: FIFO queues, a Panther retry of one delivery is dropped
  *   routes            JSON: [{"name":"paging","severities":["HIGH","CRITICAL"]}]
  *   consumerAccountIds, consumerRoleArns  comma-separated: who else may consume the queues
  *   exampleConsumer   true: deploy the example consumer on the alert queue
+ *   apiGatewayCloudWatchRole  true: set API Gateway's account-wide CloudWatch role, log execution errors
  */
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { invalidPayloadMode } from '../functions/core/settings';
+import { checkEmails } from './forwarder-config';
 import type { AlertRouteProps } from './panther-alert-forwarder';
 import { PantherAlertForwarderStack } from './panther-alert-forwarder-stack';
 
@@ -21,6 +24,7 @@ export function buildForwarderApp(app: App): PantherAlertForwarderStack {
   const stack = new PantherAlertForwarderStack(app, 'PantherAlertForwarder', {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
     alarmTopicArn: context.string('alarmTopicArn'),
+    alarmEmails: checkEmails(context.list('alarmEmail') ?? [], 'context alarmEmail'),
     noAlertHours: context.number('noAlertHours'),
     forwarder: {
       allowedSourceIps: context.list('allowedSourceIps'),
@@ -31,6 +35,7 @@ export function buildForwarderApp(app: App): PantherAlertForwarderStack {
       consumerAccountIds: context.list('consumerAccountIds'),
       consumerRoleArns: context.list('consumerRoleArns'),
       exampleConsumer: context.boolean('exampleConsumer'),
+      apiGatewayCloudWatchRole: context.boolean('apiGatewayCloudWatchRole'),
     },
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

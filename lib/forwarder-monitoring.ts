@@ -1,11 +1,14 @@
-import { Duration } from 'aws-cdk-lib';
+import { Annotations, Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, OUTCOME_METRICS, SCOPE_DIMENSION } from '../functions/core/metrics';
+import { METRICS_NAMESPACE, OUTCOME_METRICS, SCOPE_DIMENSION, SECRET_STALE_METRIC } from '../functions/core/metrics';
 import { SEVERITIES } from '../functions/core/routes';
+import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
+import { checkEmails } from './forwarder-config';
 import type { PantherAlertForwarder } from './panther-alert-forwarder';
 
 export interface ForwarderMonitoringProps {
@@ -13,9 +16,21 @@ export interface ForwarderMonitoringProps {
   readonly forwarder: PantherAlertForwarder;
   /**
    * Where alarms notify (alarm and OK).
-   * @default no notification; the alarms still show in CloudWatch
+   * @default a topic of this construct's own (`alarmTopic`), which `alarmEmails` subscribe to
    */
   readonly alarmTopic?: sns.ITopic;
+  /**
+   * Email addresses subscribed to the alarm topic (each confirms by a link SNS sends). Without these
+   * and without `alarmTopic`, synth warns that nobody will be told.
+   * @default none
+   */
+  readonly alarmEmails?: readonly string[];
+  /**
+   * How long before a dead-letter or quarantined message expires (SQS keeps it 14 days from its first
+   * enqueue) its age alarm fires: the time left to act.
+   * @default Duration.days(4)
+   */
+  readonly expiryWarning?: Duration;
   /**
    * Alarm when the oldest alert on the alert queue is older than this: consumers are stuck.
    * @default Duration.hours(1)
@@ -28,8 +43,17 @@ export interface ForwarderMonitoringProps {
   readonly noAlertHours?: number;
 }
 
+/** Refusals (and stale-secret refreshes) count per quarter hour and page only when they persist: Panther retries every 15+ minutes. */
+const PERSISTENT = {
+  period: Duration.minutes(15),
+  /** Two bad quarter hours within the last hour: a wrong header pages within an hour, one stray request never. */
+  datapointsToAlarm: 2,
+  evaluationPeriods: 4,
+};
+
 /**
  * Alarms on what must not happen silently, and one dashboard showing the flow at a glance. Every
+ * alarm notifies a topic (alarm and recovery), this construct's own unless one is given. Every
  * queue/dead-letter pair the forwarder has (routes included) is watched by construction, and every
  * metric is this forwarder's own (its Forwarder dimension, its uniquely named API).
  */
@@ -37,10 +61,24 @@ export class ForwarderMonitoring extends Construct {
   /** Every alarm this construct created. */
   public readonly alarms: cloudwatch.Alarm[] = [];
   public readonly dashboard: cloudwatch.Dashboard;
+  /** Where every alarm notifies: the given topic, or this construct's own. */
+  public readonly alarmTopic: sns.ITopic;
 
   constructor(scope: Construct, id: string, props: ForwarderMonitoringProps) {
     super(scope, id);
     const { forwarder } = props;
+    const emails = checkEmails(props.alarmEmails ?? [], 'ForwarderMonitoring: alarmEmails');
+    this.alarmTopic = props.alarmTopic ?? ownAlarmTopic(this);
+    for (const email of emails) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
+    if (props.alarmTopic === undefined && emails.length === 0) {
+      Annotations.of(this).addWarningV2(
+        'panther-alert-forwarder:alarms-notify-nobody',
+        'Nobody will be told when an alarm fires: give alarmEmail (-c alarmEmail=you@example.com) or alarmTopicArn, or subscribe to the AlarmTopicArn output.',
+      );
+    }
+    const expiryWarning = props.expiryWarning ?? Duration.days(4);
+    const ageAlarmSeconds = Duration.days(SETTINGS.retentionDays).toSeconds() - expiryWarning.toSeconds();
+    if (ageAlarmSeconds <= 0) throw new Error(`ForwarderMonitoring: expiryWarning must be under ${SETTINGS.retentionDays} days`);
     const metric = (name: string, dimensionsMap: Record<string, string> = {}) =>
       new cloudwatch.Metric({
         namespace: METRICS_NAMESPACE,
@@ -54,10 +92,8 @@ export class ForwarderMonitoring extends Construct {
 
     const alarm = (id: string, description: string, options: Omit<cloudwatch.AlarmProps, 'alarmDescription'>) => {
       const created = new cloudwatch.Alarm(this, id, { alarmDescription: description, ...options });
-      if (props.alarmTopic) {
-        created.addAlarmAction(new actions.SnsAction(props.alarmTopic));
-        created.addOkAction(new actions.SnsAction(props.alarmTopic));
-      }
+      created.addAlarmAction(new actions.SnsAction(this.alarmTopic));
+      created.addOkAction(new actions.SnsAction(this.alarmTopic));
       this.alarms.push(created);
       return created;
     };
@@ -68,12 +104,27 @@ export class ForwarderMonitoring extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     };
 
+    /** The oldest message is this close to SQS deleting it (a dead-letter message keeps its first enqueue time). */
+    const expiring = (queue: sqs.Queue) => ({
+      metric: queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(15), statistic: 'Maximum' }),
+      threshold: ageAlarmSeconds,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const daysLeft = `${expiryWarning.toDays()} days before SQS deletes it`;
+
     for (const pair of forwarder.queuePairs) {
       const prefix = pair.id === 'Alert' ? '' : pair.id;
       alarm(`${prefix}DeadLetterQueueNotEmpty`, `Alerts a consumer failed to process are waiting on the ${pair.id} dead-letter queue`, {
         metric: notEmpty(pair.deadLetterQueue),
         ...atLeastOne,
       });
+      alarm(
+        `${prefix}DeadLetterQueueExpiring`,
+        `An alert on the ${pair.id} dead-letter queue is ${daysLeft}: redrive it or save it now`,
+        expiring(pair.deadLetterQueue),
+      );
       alarm(`${pair.id}QueueStale`, `The oldest alert on the ${pair.id} queue has waited too long: its consumers are stuck or missing`, {
         metric: pair.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }),
         threshold: (props.maxAlertAge ?? Duration.hours(1)).toSeconds(),
@@ -86,22 +137,35 @@ export class ForwarderMonitoring extends Construct {
       metric: notEmpty(forwarder.quarantineQueue),
       ...atLeastOne,
     });
-    // Panther drops a delivery after 10 refused retries: every refusal is a possible lost alert.
+    alarm(
+      'QuarantineExpiring',
+      `A quarantined payload is ${daysLeft}: fix the schema and redrive, or save it now`,
+      expiring(forwarder.quarantineQueue),
+    );
+    // Panther drops a delivery after its last refused retry. Counted by the receiver itself, so only
+    // POST /alerts from allowed addresses counts: other paths and resource-policy denials never do.
+    const persistent = (metricName: string) => ({
+      metric: metric(metricName).with({ period: PERSISTENT.period }),
+      threshold: 1,
+      evaluationPeriods: PERSISTENT.evaluationPeriods,
+      datapointsToAlarm: PERSISTENT.datapointsToAlarm,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     alarm(
       'DeliveriesUnauthorized',
-      'Requests were refused 401/403 (missing or wrong secret header): if they come from Panther, check its Custom Webhook header',
-      {
-        metric: metric(OUTCOME_METRICS.unauthorized.name),
-        ...atLeastOne,
-      },
+      'POST /alerts was refused 401/403 (missing or wrong secret header) in 2 of the last 4 quarter hours: if Panther sends them, its Custom Webhook header is wrong and it will drop those alerts after its retries',
+      persistent(OUTCOME_METRICS.unauthorized.name),
     );
     alarm(
       'DeliveriesRefused',
-      'The API answered 4xx (refused, too large, throttled, IP not allowed): Panther retries 10 times, then drops the alert',
-      {
-        metric: forwarder.api.metricClientError({ period: Duration.minutes(5), statistic: 'Sum' }),
-        ...atLeastOne,
-      },
+      'The receiver refused authenticated deliveries 400/413 (too large, empty, or not an alert in reject mode) in 2 of the last 4 quarter hours: Panther retries, then drops them',
+      persistent(OUTCOME_METRICS.refused.name),
+    );
+    alarm(
+      'SecretStale',
+      `The webhook secret could not be refreshed in 2 of the last 4 quarter hours: the cached secret serves for ${forwarder.maxSecretStaleness.toHumanString()} past its refresh, then every delivery gets 503`,
+      persistent(SECRET_STALE_METRIC),
     );
     alarm('ReceiverErrors', 'The receiver failed requests (Lambda errors or 5xx answers): Panther is retrying', {
       metric: new cloudwatch.MathExpression({
@@ -175,4 +239,15 @@ export class ForwarderMonitoring extends Construct {
       ],
     });
   }
+}
+
+/** The alarms' own topic, TLS-only. */
+function ownAlarmTopic(scope: Construct): sns.Topic {
+  const topic = new sns.Topic(scope, 'AlarmTopic', { displayName: 'Panther alert forwarder alarms', enforceSSL: true });
+  Validations.of(topic).acknowledge({
+    id: 'AwsSolutions-SNS2',
+    reason:
+      'Alarm notifications carry no alert data, and CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key; give alarmTopicArn for a topic with your own key.',
+  });
+  return topic;
 }

@@ -9,9 +9,14 @@ export interface PantherAlertForwarderStackProps extends StackProps {
   readonly forwarder?: PantherAlertForwarderProps;
   /**
    * ARN of an SNS topic the alarms notify.
-   * @default no notification
+   * @default a topic of the stack's own (output AlarmTopicArn)
    */
   readonly alarmTopicArn?: string;
+  /**
+   * Email addresses subscribed to the alarm topic.
+   * @default none (synth warns that nobody will be told)
+   */
+  readonly alarmEmails?: readonly string[];
   /**
    * Alarm when no alert was accepted for this many hours.
    * @default no such alarm
@@ -33,6 +38,7 @@ export class PantherAlertForwarderStack extends Stack {
     this.monitoring = new ForwarderMonitoring(this, 'Monitoring', {
       forwarder: this.forwarder,
       alarmTopic: props.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) : undefined,
+      alarmEmails: props.alarmEmails,
       noAlertHours: props.noAlertHours,
     });
     const { webhookUrl, alertQueue, deadLetterQueue, quarantineQueue, webhookSecret, authHeaderName } = this.forwarder;
@@ -83,6 +89,10 @@ export class PantherAlertForwarderStack extends Stack {
         value: props.forwarder.encryptionKey.keyArn,
       });
     }
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'Every alarm notifies this topic (alarm and recovery): subscribe your email, pager or chat to it',
+      value: this.monitoring.alarmTopic.topicArn,
+    });
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.monitoring.dashboard.dashboardName}`,
     });

@@ -1,26 +1,28 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { type Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { PantherAlert } from '../functions/core/generated/panther-alert';
-import { checkRoutes } from '../functions/core/routes';
-import { HTTP_HEADER_NAME, invalidPayloadMode, type InvalidPayloadMode, FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
+import type { InvalidPayloadMode } from '../functions/core/settings';
 import { type AlertRoute, AlertQueues, type QueuePair } from './alert-queues';
 import { ExampleConsumer } from './example-consumer';
+import { checkForwarderProps } from './forwarder-config';
 import { WebhookReceiver } from './webhook-receiver';
 
 export type { AlertRoute, QueuePair };
 
 export interface PantherAlertForwarderProps {
   /**
-   * Steady-state requests per second the API stage accepts before answering 429 (Panther retries).
-   * With Panther's retries (10, 30–300 s apart) the default absorbs a storm of about 30,000 alerts
-   * with nothing lost (README: Capacity).
+   * Steady-state requests per second the API stage accepts before answering 429, which Panther retries
+   * (every 15 minutes or more, up to 10 times). With the default burst, a storm whose retries come
+   * back synchronized is absorbed up to 11 × (burst + rate × the seconds its arrival spans), 2,200
+   * for an instant storm, and about 900,000 when retries spread over the 15 minutes
+   * (docs/operate.md: Capacity).
    * @default 100
    */
   readonly throttlingRateLimit?: number;
@@ -93,8 +95,11 @@ export interface PantherAlertForwarderProps {
    */
   readonly reservedConcurrency?: number;
   /**
-   * FIFO alert and route queues: a Panther retry of the same delivery (identical body) is dropped
-   * within SQS's 5-minute window; order is kept per detection.
+   * FIFO alert, route and dead-letter queues: order is kept per detection (MessageGroupId = the
+   * detection id) and MessageDeduplicationId = the dedupKey attribute. SQS drops a repeat only within
+   * its 5-minute de-duplication window: that covers the receiver's own retries within one request, not
+   * Panther's retries, which come 15 minutes or more apart (each retry of an attempt that failed but
+   * was stored adds a copy). Consumers de-duplicate with the dedupKey attribute in FIFO mode too.
    * @default false (standard queues; consumers de-duplicate with the dedupKey attribute)
    */
   readonly fifo?: boolean;
@@ -105,8 +110,8 @@ export interface PantherAlertForwarderProps {
    */
   readonly routes?: AlertRouteProps[];
   /**
-   * AWS account ids allowed to consume the alert and route queues (queue policy, and key policy
-   * with a customer-managed key created in this stack).
+   * AWS account ids (12 digits) allowed to consume the alert and route queues (queue policy, and key
+   * policy with a customer-managed key created in this stack, for use through SQS only).
    * @default none
    */
   readonly consumerAccountIds?: string[];
@@ -115,6 +120,21 @@ export interface PantherAlertForwarderProps {
    * @default none
    */
   readonly consumerRoleArns?: string[];
+  /**
+   * How long past its five-minute refresh the receiver keeps trusting a cached webhook secret while
+   * Secrets Manager fails; after that it answers 503 (Panther retries) until a read succeeds. Bounds
+   * how long a revoked secret can stay valid during an outage. At most 7 days.
+   * @default Duration.hours(24)
+   */
+  readonly maxSecretStaleness?: Duration;
+  /**
+   * Create API Gateway's account-level CloudWatch role (`AWS::ApiGateway::Account`) and turn on
+   * execution logging (ERROR) into a log group this stack owns. The role is a setting of the whole
+   * account and region: it replaces whatever role other APIs there use. Access logs need that role
+   * to exist already (most accounts have it); set this when the first deploy says it is missing.
+   * @default false
+   */
+  readonly apiGatewayCloudWatchRole?: boolean;
   /**
    * Deploy the example consumer (functions/example-consumer.ts) on the alert queue. It competes
    * with other consumers of that queue: use it to try the flow.
@@ -138,27 +158,6 @@ export interface AlertRouteProps {
    */
   readonly types?: string[];
 }
-
-/** Every default in one place, so the secure choices are visible together. */
-const DEFAULTS = {
-  throttlingRateLimit: 100,
-  throttlingBurstLimit: 200,
-  stageName: 'v1',
-  retentionPeriod: Duration.days(SETTINGS.retentionDays),
-  maxReceiveCount: SETTINGS.maxReceiveCount,
-  visibilityTimeout: Duration.seconds(SETTINGS.visibilityTimeoutSeconds),
-  memorySize: 512,
-  logRetention: logs.RetentionDays.ONE_YEAR,
-  queueRemovalPolicy: RemovalPolicy.RETAIN,
-  authHeaderName: SETTINGS.authHeaderName,
-  invalidPayloads: 'quarantine' as InvalidPayloadMode,
-  allowedSourceIps: [] as string[],
-  fifo: false,
-  routes: [] as AlertRouteProps[],
-  consumerAccountIds: [] as string[],
-  consumerRoleArns: [] as string[],
-  exampleConsumer: false,
-} satisfies Omit<Required<PantherAlertForwarderProps>, 'encryptionKey' | 'reservedConcurrency'>;
 
 /**
  * Panther's Custom Webhook destination → API Gateway (`POST /alerts`) → a Lambda that authenticates
@@ -196,6 +195,8 @@ export class PantherAlertForwarder extends Construct {
   public readonly queuePairs: readonly QueuePair[];
   /** The value of the Forwarder dimension on this forwarder's metrics: its stack and path. */
   public readonly metricsScope: string;
+  /** How long past its refresh the receiver trusts a cached secret while Secrets Manager fails. */
+  public readonly maxSecretStaleness: Duration;
   /** The example consumer, when `exampleConsumer` is set. */
   public readonly exampleConsumer?: lambda.Function;
 
@@ -204,6 +205,7 @@ export class PantherAlertForwarder extends Construct {
     const config = checkForwarderProps(props);
     this.authHeaderName = config.authHeaderName;
     this.invalidPayloads = config.invalidPayloads;
+    this.maxSecretStaleness = config.maxSecretStaleness;
     this.metricsScope = `${Stack.of(this).stackName}/${this.node.path}`;
 
     this.queues = new AlertQueues(this, 'Queues', {
@@ -249,36 +251,4 @@ export class PantherAlertForwarder extends Construct {
   public grantConsumeMessages(grantee: iam.IGrantable): void {
     this.queues.grantConsumeMessages(grantee);
   }
-}
-
-type CheckedProps = Omit<typeof DEFAULTS & PantherAlertForwarderProps, 'routes'> & { readonly routes: ReturnType<typeof checkRoutes> };
-
-/**
- * The props with their defaults, checked: a value that could only fail at deploy time or at every
- * cold start fails the synth instead, with a message naming the prop.
- */
-export function checkForwarderProps(props: PantherAlertForwarderProps): CheckedProps {
-  // An explicit `undefined` (e.g. an unset context value) means "the default", not "nothing".
-  const given = Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined));
-  const config = { ...DEFAULTS, ...given } as typeof DEFAULTS & PantherAlertForwarderProps;
-  const fail = (prop: string, why: string): never => {
-    throw new Error(`PantherAlertForwarder: ${prop} ${why}`);
-  };
-  const wholeInRange = (prop: string, value: number | undefined, min: number, max: number) => {
-    if (value !== undefined && !Token.isUnresolved(value) && (!Number.isInteger(value) || value < min || value > max)) {
-      fail(prop, `must be a whole number from ${min} to ${max}, got ${value}`);
-    }
-  };
-  wholeInRange('throttlingRateLimit', config.throttlingRateLimit, 1, 10_000);
-  wholeInRange('throttlingBurstLimit', config.throttlingBurstLimit, 1, 5_000);
-  wholeInRange('maxReceiveCount', config.maxReceiveCount, 1, 1_000);
-  wholeInRange('memorySize', config.memorySize, 128, 10_240);
-  wholeInRange('reservedConcurrency', config.reservedConcurrency, 1, 10_000);
-  if (!/^[A-Za-z0-9_-]{1,128}$/.test(config.stageName))
-    fail('stageName', `must be 1-128 letters, digits, _ or -, got ${JSON.stringify(config.stageName)}`);
-  if (!HTTP_HEADER_NAME.test(config.authHeaderName))
-    fail('authHeaderName', `must be an HTTP header name, got ${JSON.stringify(config.authHeaderName)}`);
-  invalidPayloadMode(config.invalidPayloads, 'PantherAlertForwarder: invalidPayloads');
-  const routes = checkRoutes(config.routes, 'PantherAlertForwarder: routes');
-  return { ...config, routes };
 }

@@ -23,6 +23,10 @@ export interface WebhookReceiverProps {
   readonly allowedSourceIps: readonly string[];
   /** The value of the receiver's Forwarder metric dimension. */
   readonly metricsScope: string;
+  /** How long past its refresh a cached secret is trusted while Secrets Manager fails. */
+  readonly maxSecretStaleness: Duration;
+  /** Create the account-wide API Gateway CloudWatch role and log execution errors (see the forwarder's prop). */
+  readonly apiGatewayCloudWatchRole: boolean;
 }
 
 /**
@@ -36,6 +40,8 @@ export class WebhookReceiver extends Construct {
   /** JSON {current, previous?}; generated once, at creation, and kept on replacement and deletion. */
   public readonly secret: secretsmanager.Secret;
   public readonly accessLogs: logs.LogGroup;
+  /** API Gateway's execution log (errors only), when `apiGatewayCloudWatchRole` is set. */
+  public readonly executionLogs?: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: WebhookReceiverProps) {
     super(scope, id);
@@ -65,11 +71,13 @@ export class WebhookReceiver extends Construct {
         AUTH_HEADER_NAME: props.authHeaderName,
         SECRET_ID: this.secret.secretArn,
         METRICS_SCOPE: props.metricsScope,
+        SECRET_MAX_STALE_SECONDS: String(props.maxSecretStaleness.toSeconds()),
         ...(queues.routes.length ? { ROUTES: queues.routesJson() } : {}),
       },
     });
     queues.grantSend(this.function);
-    this.secret.grantRead(this.function);
+    // GetSecretValue only: grantRead would add DescribeSecret, which the receiver never calls.
+    iam.Grant.addToPrincipal({ grantee: this.function, actions: ['secretsmanager:GetSecretValue'], resourceArns: [this.secret.secretArn] });
 
     this.accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: props.logRetention });
     this.api = new apigateway.RestApi(this, 'Api', {
@@ -79,8 +87,8 @@ export class WebhookReceiver extends Construct {
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       // Every body reaches the Lambda base64-encoded, so it sees (and forwards) the exact bytes sent.
       binaryMediaTypes: ['*/*'],
-      // Access logging needs API Gateway's account-level CloudWatch role; the role is kept on delete.
-      cloudWatchRole: true,
+      // The account-level role is a setting of the whole account and region: only when asked for.
+      cloudWatchRole: props.apiGatewayCloudWatchRole,
       policy: sourceIpPolicy(props.allowedSourceIps),
       deployOptions: {
         stageName: props.stageName,
@@ -103,15 +111,29 @@ export class WebhookReceiver extends Construct {
             error: '$context.error.message',
           }),
         ),
-        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        ...(props.apiGatewayCloudWatchRole ? { loggingLevel: apigateway.MethodLoggingLevel.ERROR } : {}),
         dataTraceEnabled: false,
         metricsEnabled: true,
       },
     });
     this.api.root.addResource(SETTINGS.route.slice(1)).addMethod('POST', new apigateway.LambdaIntegration(this.function, { proxy: true }));
     this.webhookUrl = this.api.urlForPath(SETTINGS.route);
+    if (props.apiGatewayCloudWatchRole) this.executionLogs = ownExecutionLogs(this.api, props.stageName, props.logRetention);
     acknowledgeApiFindings(this.api);
   }
+}
+
+/**
+ * API Gateway writes execution logs to a group it names and creates itself, which would never
+ * expire and outlive the stack; created here first (before the stage), it is ours, with retention.
+ */
+function ownExecutionLogs(api: apigateway.RestApi, stageName: string, retention: logs.RetentionDays): logs.LogGroup {
+  const group = new logs.LogGroup(api, 'ExecutionLogs', {
+    logGroupName: `API-Gateway-Execution-Logs_${api.restApiId}/${stageName}`,
+    retention,
+  });
+  api.deploymentStage.node.addDependency(group);
+  return group;
 }
 
 /** A resource policy that lets only these addresses invoke the API, or none for no restriction. */
@@ -147,7 +169,13 @@ function acknowledgeApiFindings(api: apigateway.RestApi): void {
       'WAF is optional here: shared-secret authentication, stage throttling and an optional source-IP allowlist cover the only caller, Panther.',
   });
   const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');
-  if (cloudWatchRole) {
+  if (!cloudWatchRole) {
+    Validations.of(api.deploymentStage).acknowledge({
+      id: 'AwsSolutions-APIG6',
+      reason:
+        'Execution logging needs API Gateway’s account-wide CloudWatch role, which this stack sets only when asked (apiGatewayCloudWatchRole); access logs and the receiver’s own log cover every request.',
+    });
+  } else {
     Validations.of(cloudWatchRole).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       reason: 'API Gateway’s account-level logging role; AWS documents this managed policy for it.',

@@ -53,6 +53,14 @@ describe('the CDK app, with cdk-nag on as `cdk synth` runs it', () => {
     ['fifo=1', { fifo: '1' }, /context fifo must be true or false, got "1"/],
     ['exampleConsumer=yes', { exampleConsumer: 'yes' }, /context exampleConsumer must be true or false/],
     ['noAlertHours=six', { noAlertHours: 'six' }, /context noAlertHours must be a number/],
+    ['consumerAccountIds=12345', { consumerAccountIds: '12345' }, /consumerAccountIds must be 12-digit AWS account ids, got "12345"/],
+    [
+      'allowedSourceIps=300.1.1.1',
+      { allowedSourceIps: '300.1.1.1' },
+      /allowedSourceIps must be IPv4\/IPv6 addresses or CIDR blocks, got "300.1.1.1"/,
+    ],
+    ['consumerRoleArns=nope', { consumerRoleArns: 'nope' }, /consumerRoleArns must be IAM role ARNs .*, got "nope"/],
+    ['alarmEmail=ops', { alarmEmail: 'ops@example.com,ops' }, /context alarmEmail must be email addresses, got "ops"/],
   ])('fails the synth on %s, naming it', (_name, context, message) => {
     expect(() => buildForwarderApp(new App({ context }))).toThrow(message);
   });
@@ -76,5 +84,48 @@ describe('the CDK app, with cdk-nag on as `cdk synth` runs it', () => {
     expect(command).toContain('npx panther-forwarder redrive --from ');
     expect(command).toContain(" --revalidate --routes '");
     expect(command).toContain('\\"name\\":\\"paging\\"');
+  });
+
+  describe('with no context, as a new user deploys it', () => {
+    const app = new App();
+    const template = Template.fromStack(buildForwarderApp(app));
+
+    it("gives every alarm an action: the stack's own topic, whose ARN is an output", () => {
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+      const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
+      expect(alarms.length).toBeGreaterThan(0);
+      for (const alarm of alarms)
+        expect([alarm.Properties.AlarmActions, alarm.Properties.OKActions]).toEqual([[{ Ref: topicId }], [{ Ref: topicId }]]);
+      expect(template.findOutputs('AlarmTopicArn').AlarmTopicArn!.Value).toEqual({ Ref: topicId });
+    });
+
+    it('creates no AWS::ApiGateway::Account (an account-wide setting)', () => {
+      expect(template.findResources('AWS::ApiGateway::Account')).toEqual({});
+    });
+
+    it('keeps every dead-letter queue and the quarantine 14 days, each with an age alarm', () => {
+      const queues = template.findResources('AWS::SQS::Queue');
+      const waiting = Object.entries(queues).filter(([id]) => /DeadLetterQueue|QuarantineQueue/.test(id));
+      expect(waiting.length).toBe(2);
+      for (const [id, queue] of waiting) {
+        expect(queue.Properties.MessageRetentionPeriod).toBe(1_209_600);
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: 'ApproximateAgeOfOldestMessage',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } }],
+        });
+      }
+    });
+  });
+
+  it('with -c alarmEmail=a@b.c: an email subscription to the alarm topic', () => {
+    const template = Template.fromStack(buildForwarderApp(new App({ context: { alarmEmail: 'a@b.c' } })));
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'a@b.c' });
+  });
+
+  it('with -c apiGatewayCloudWatchRole=true: the account role, and still no unacknowledged finding', () => {
+    const app = new App({ context: { apiGatewayCloudWatchRole: 'true' } });
+    const template = Template.fromStack(buildForwarderApp(app));
+    expect(Object.keys(template.findResources('AWS::ApiGateway::Account'))).toHaveLength(1);
+    expect(() => app.synth()).not.toThrow();
   });
 });

@@ -1,5 +1,5 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ForwarderMonitoring } from '../../lib/forwarder-monitoring';
 import { PantherAlertForwarder } from '../../lib/panther-alert-forwarder';
@@ -51,22 +51,40 @@ describe('ForwarderMonitoring', () => {
     });
   });
 
-  it('alarms on every refused delivery: 401/403 from the receiver, and any 4xx of the API (Panther gives up after 10)', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'Unauthorized',
-      Namespace: 'PantherAlertForwarder',
-      Dimensions: [{ Name: 'Forwarder', Value: 'Test/Test/Forwarder' }],
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-    });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: '4XXError',
-      Namespace: 'AWS/ApiGateway',
-      Dimensions: [{ Name: 'ApiName', Value: forwarder.api.restApiName }],
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-    });
+  it.each(['Unauthorized', 'Refused', 'SecretStaleServed'])(
+    "alarms on %s only when it persists: 2 of the last 4 quarter hours, from the receiver's own metric",
+    (metricName) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metricName,
+        Namespace: 'PantherAlertForwarder',
+        Dimensions: [{ Name: 'Forwarder', Value: 'Test/Test/Forwarder' }],
+        Period: 900,
+        EvaluationPeriods: 4,
+        DatapointsToAlarm: 2,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    },
+  );
+
+  it("counts no API-wide 4xx: other paths and the resource policy's denials never page", () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(JSON.stringify(alarms)).not.toContain('4XXError');
   });
+
+  it.each([['DeadLetterQueue'], ['QuarantineQueue']])(
+    'warns four days before the %s deletes its oldest message (it keeps 14 days, counted from the first enqueue)',
+    (queue) => {
+      template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 14 * 86_400 });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [{ Name: 'QueueName', Value: queueName(queue) }],
+        Threshold: 10 * 86_400,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    },
+  );
 
   it('scopes every metric to this forwarder: two forwarders in one account share no alarm or API name', () => {
     const names = ['One', 'Two'].map((name) => {
@@ -102,6 +120,11 @@ describe('ForwarderMonitoring', () => {
         Dimensions: [{ Name: 'QueueName', Value: name(route.deadLetterQueue) }],
         Threshold: 1,
       });
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [{ Name: 'QueueName', Value: name(route.deadLetterQueue) }],
+        Threshold: 10 * 86_400,
+      });
     }
     expect(f.routes).toHaveLength(2);
   });
@@ -117,13 +140,49 @@ describe('ForwarderMonitoring', () => {
     });
   });
 
-  it('notifies the topic on alarm and on recovery, from every alarm', () => {
-    // Dead letters, stale queue, quarantine, unauthorized, refused, receiver errors, no alerts.
-    expect(monitoring.alarms).toHaveLength(7);
+  it('notifies the given topic on alarm and on recovery, from every alarm', () => {
+    // Dead letters and their expiry, stale queue, quarantine and its expiry, unauthorized, refused,
+    // stale secret, receiver errors, no alerts.
+    expect(monitoring.alarms).toHaveLength(10);
+    expect(Object.keys(template.findResources('AWS::SNS::Topic'))).toHaveLength(1);
     for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
       expect(alarm.Properties.AlarmActions).toEqual([ref('AWS::SNS::Topic', 'Topic')]);
       expect(alarm.Properties.OKActions).toEqual([ref('AWS::SNS::Topic', 'Topic')]);
     }
+  });
+
+  describe('with no topic given', () => {
+    const build = (alarmEmails?: string[]) => {
+      const other = new Stack(new App(), 'Own');
+      const own = new ForwarderMonitoring(other, 'Monitoring', { forwarder: new PantherAlertForwarder(other, 'Forwarder'), alarmEmails });
+      return { own, template: Template.fromStack(other), warnings: Annotations.fromStack(other).findWarning('*', Match.anyValue()) };
+    };
+
+    it('creates a TLS-only topic of its own that every alarm notifies, and warns at synth that nobody is subscribed', () => {
+      const { own, template: t, warnings } = build();
+      const topicId = Object.keys(t.findResources('AWS::SNS::Topic'))[0]!;
+      for (const alarm of Object.values(t.findResources('AWS::CloudWatch::Alarm'))) {
+        expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+        expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
+      }
+      expect(own.alarms.length).toBeGreaterThan(0);
+      t.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+      });
+      expect(warnings.map((w) => String(w.entry.data))).toEqual([expect.stringMatching(/Nobody will be told.*alarmEmail/)]);
+    });
+
+    it('subscribes each alarm email, and then warns of nothing', () => {
+      const { template: t, warnings } = build(['ops@example.com', 'secops@example.org']);
+      for (const endpoint of ['ops@example.com', 'secops@example.org']) {
+        t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: endpoint });
+      }
+      expect(warnings).toEqual([]);
+    });
+
+    it('refuses an alarm email that is not an address, naming it', () => {
+      expect(() => build(['ops@example.com', 'not-an-address'])).toThrow(/alarmEmails must be email addresses, got "not-an-address"/);
+    });
   });
 
   it('draws one dashboard with the flow, the failures, the queues and the alarms', () => {

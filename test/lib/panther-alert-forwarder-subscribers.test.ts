@@ -52,13 +52,16 @@ describe('consumers in other accounts', () => {
     ]);
   });
 
-  it('adds them to the key policy for kms:Decrypt only', () => {
+  it('adds them to the key policy for kms:Decrypt only, and only through SQS', () => {
     const keyPolicy =
       template.findResources('AWS::KMS::Key')[Object.keys(template.findResources('AWS::KMS::Key'))[0]!]!.Properties.KeyPolicy;
     const forConsumers = (keyPolicy.Statement as Array<Record<string, unknown>>).filter((s) =>
       JSON.stringify(s.Principal).includes('222222222222'),
     );
     expect(forConsumers).toEqual([expect.objectContaining({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' })]);
+    expect(forConsumers[0]!.Condition).toEqual({
+      StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', [`sqs.${stack.region}.`, { Ref: 'AWS::URLSuffix' }]] } },
+    });
   });
 
   it('does not open the quarantine or dead-letter queues to them', () => {
@@ -81,7 +84,8 @@ describe('grantConsumeMessages (same account)', () => {
     expect(sqsResources).toEqual(expect.arrayContaining(consumable.map(arnOf)));
     expect(sqsResources).toHaveLength(consumable.length);
     for (const s of statements.filter((s) => JSON.stringify(s.Action).includes('sqs:'))) expect(s.Action).toEqual(CONSUME);
-    expect(statements).toContainEqual(expect.objectContaining({ Action: 'kms:Decrypt' }));
+    const decrypt = statements.find((s) => s.Action === 'kms:Decrypt');
+    expect(JSON.stringify(decrypt?.Condition)).toContain('kms:ViaService');
   });
 });
 

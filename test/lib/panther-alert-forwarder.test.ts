@@ -130,13 +130,7 @@ describe('PantherAlertForwarder defaults', () => {
     expect(roles[0]!.Properties.ManagedPolicyArns).toBeUndefined();
     const actions = statementsOf(template).flatMap((s) => [s.Action].flat());
     expect(actions.sort()).toEqual(
-      [
-        'logs:CreateLogStream',
-        'logs:PutLogEvents',
-        'secretsmanager:DescribeSecret',
-        'secretsmanager:GetSecretValue',
-        'sqs:SendMessage',
-      ].sort(),
+      ['logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue', 'sqs:SendMessage'].sort(),
     );
   });
 
@@ -187,10 +181,29 @@ describe('PantherAlertForwarder defaults', () => {
     const format = stage.Properties.AccessLogSetting.Format as string;
     expect(Object.keys(JSON.parse(format))).toEqual(expect.arrayContaining(['requestId', 'sourceIp', 'status', 'latencyMs']));
     expect(format).not.toMatch(/input\.body|requestOverride|\.header|Authorization/i);
-    expect(stage.Properties.MethodSettings).toEqual([expect.objectContaining({ DataTraceEnabled: false, LoggingLevel: 'ERROR' })]);
+    expect(stage.Properties.MethodSettings).toEqual([expect.objectContaining({ DataTraceEnabled: false })]);
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
     expect(logGroups.length).toBe(2);
     for (const group of logGroups) expect(group.Properties.RetentionInDays).toBe(365);
+  });
+
+  it("changes no account-wide setting: no API Gateway account role, so no execution logging into a group it can't own", () => {
+    expect(template.findResources('AWS::ApiGateway::Account')).toEqual({});
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0]!;
+    expect(stage.Properties.MethodSettings[0].LoggingLevel).toBeUndefined();
+  });
+
+  it('with apiGatewayCloudWatchRole: sets the account role, and logs execution errors into a group it owns, with retention, made before the stage', () => {
+    const logged = synth((stack) => new PantherAlertForwarder(stack, 'Forwarder', { apiGatewayCloudWatchRole: true }));
+    expect(Object.keys(logged.findResources('AWS::ApiGateway::Account'))).toHaveLength(1);
+    logged.hasResourceProperties('AWS::ApiGateway::Stage', { MethodSettings: [Match.objectLike({ LoggingLevel: 'ERROR' })] });
+    const named = Object.entries(logged.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: Match.anyValue() } }));
+    expect(named).toHaveLength(1);
+    const [groupId, group] = named[0]!;
+    expect(group.Properties.RetentionInDays).toBe(365);
+    expect(JSON.stringify(group.Properties.LogGroupName)).toMatch(/API-Gateway-Execution-Logs_.*\/v1/);
+    const [stage] = Object.values(logged.findResources('AWS::ApiGateway::Stage'));
+    expect(stage!.DependsOn).toContain(groupId);
   });
 
   it('has no resource policy when no source IP allowlist is given', () => {
