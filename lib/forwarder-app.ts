@@ -15,7 +15,7 @@
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { invalidPayloadMode } from '../functions/core/settings';
-import { checkEmails } from './forwarder-config';
+import { checkEmails } from './forwarder-props';
 import type { AlertRouteProps } from './panther-alert-forwarder';
 import { PantherAlertForwarderStack } from './panther-alert-forwarder-stack';
 

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, OUTCOME_METRICS, SCOPE_DIMENSION, SECRET_STALE_METRIC } from '../functions/core/metrics';
 import { SEVERITIES } from '../functions/core/routes';
 import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
-import { checkEmails } from './forwarder-config';
+import { checkEmails } from './forwarder-props';
 import type { PantherAlertForwarder } from './panther-alert-forwarder';
 
 export interface ForwarderMonitoringProps {

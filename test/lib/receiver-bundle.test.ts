@@ -7,9 +7,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { startEmbeddedSecrets } from '../../local/embedded-secrets';
 import { localSqsClient } from '../../functions/runtime/local-aws';
 import { baseAlert } from '../corpus/panther-payloads';
 import { expectCorpusDelivered } from '../support/corpus-delivery';
+import { startFaultProxy } from '../support/fault-proxy';
 import { postBody } from '../support/http';
 import { blackHole, closedPort } from '../support/network';
 import { authHeaderOf, ROOT, startLocalMode, stopAll } from '../support/processes';
@@ -131,4 +133,26 @@ describe('the bundled receiver against a real SQS server', () => {
       await hole.close();
     }
   }, 60_000);
+
+  it('with nothing cached and Secrets Manager stalling after its headers: 503 well before the Lambda timeout, then 200 once it heals', async () => {
+    const secretId = 'bundle/stalled-secret';
+    const secret = 'bundle-stall-secret-0123456789';
+    const secrets = await startEmbeddedSecrets({ [secretId]: JSON.stringify({ current: secret }) });
+    const proxy = await startFaultProxy(secrets.endpoint);
+    try {
+      proxy.plan([], 'stall-after-headers');
+      const local = await startLocalMode({ SECRET_ID: secretId, AWS_ENDPOINT_URL_SECRETS_MANAGER: proxy.endpoint }, ['--handler', bundle]);
+      const auth = { 'X-Panther-Webhook-Secret': secret };
+      const started = Date.now();
+      const stalled = await postBody(local.printed['Webhook URL']!, JSON.stringify(baseAlert()), auth);
+      expect(stalled.status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(5_000); // the Lambda times out at 10 s
+      proxy.plan([], 'pass');
+      expect((await postBody(local.printed['Webhook URL']!, JSON.stringify(baseAlert()), auth)).status).toBe(200);
+      await local.stop();
+    } finally {
+      await proxy.close();
+      await secrets.stop();
+    }
+  }, 30_000);
 });

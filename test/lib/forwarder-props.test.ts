@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { checkForwarderProps, isIpOrCidr } from '../../lib/forwarder-config';
+import { checkForwarderProps, isIpOrCidr } from '../../lib/forwarder-props';
 
 describe('isIpOrCidr', () => {
   it.each(['203.0.113.7', '198.51.100.0/24', '0.0.0.0/0', '2001:db8::1', '2001:db8::/32', '::/0', '10.0.0.0/32', '::1/128'])(
