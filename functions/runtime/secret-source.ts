@@ -12,7 +12,7 @@
  * Trust in a cached value is bounded: while Secrets Manager keeps failing, it serves `maxStaleMs`
  * past its refresh time at most (a revoked secret must not stay valid for as long as an outage
  * lasts); after that every request waits for a read again, and gets 503 while the read fails, which
- * Panther retries for days.
+ * Panther retries (every 15 minutes or more, up to 10 times).
  */
 import { FORWARDER_SETTINGS } from '../core/settings';
 import { describeError } from './errors';

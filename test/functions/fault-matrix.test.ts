@@ -2,7 +2,7 @@
  * What Panther sees when a dependency misbehaves: the receiver (built as the handler module builds
  * it, with the real adapters) against a real fauxqs server and the embedded Secrets Manager, each
  * behind a fault proxy on 127.0.0.1. Every case asserts the status, an upper bound on the time, and
- * exactly what is on every queue. README.md's table "What Panther sees when…" is this matrix.
+ * exactly what is on every queue. docs/operate.md's table "What Panther sees when…" is this matrix.
  */
 import { GetQueueAttributesCommand, PurgeQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { readReceiverConfig } from '../../functions/core/receiver-config';

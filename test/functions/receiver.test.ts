@@ -90,7 +90,7 @@ describe('receiver handler when SQS fails', () => {
       const lines: string[] = [];
       const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => lines.push(String(chunk)) > 0);
       const started = Date.now();
-      // 1.5 s left: middy answers 1 s before the deadline, long before the SDK's own timeouts.
+      // 1.5 s left: the request's own deadline (DEADLINE_MARGIN_MS before the Lambda's) ends it, long before the SDK's timeouts.
       const result = await invoke(handler, alertBody(), lambdaContext(1_500)).finally(() => write.mockRestore());
       expect(result.statusCode).toBe(503);
       expect(Date.now() - started).toBeLessThan(1_400);
