@@ -60,39 +60,66 @@ export interface LocalQueueOptions {
   readonly routes?: readonly string[];
 }
 
+/** What every local queue shares with the stack's: SQS's largest message, its longest retention. */
+const COMMON_ATTRIBUTES = {
+  MaximumMessageSize: String(SETTINGS.maxMessageBytes),
+  MessageRetentionPeriod: String(SETTINGS.retentionDays * 24 * 3600),
+};
+
+async function createQueue(sqs: SQSClient, queueName: string, attributes: Record<string, string>): Promise<string> {
+  return (await sqs.send(new CreateQueueCommand({ QueueName: queueName, Attributes: { ...COMMON_ATTRIBUTES, ...attributes } }))).QueueUrl!;
+}
+
+/** A queue with its own dead-letter queue and the stack's redrive policy (FIFO both, or neither). */
+async function createWithDeadLetters(
+  sqs: SQSClient,
+  queueName: string,
+  {
+    fifo = false,
+    visibilityTimeoutSeconds = SETTINGS.visibilityTimeoutSeconds,
+  }: { fifo?: boolean; visibilityTimeoutSeconds?: number } = {},
+): Promise<{ url: string; dlqUrl: string }> {
+  const fifoAttributes: Record<string, string> = fifo ? { FifoQueue: 'true', ContentBasedDeduplication: 'false' } : {};
+  const suffix = fifo ? '.fifo' : '';
+  const dlqUrl = await createQueue(sqs, `${queueName}-dlq${suffix}`, fifoAttributes);
+  const dlqArn = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
+  const url = await createQueue(sqs, `${queueName}${suffix}`, {
+    ...fifoAttributes,
+    VisibilityTimeout: String(visibilityTimeoutSeconds),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn.Attributes?.QueueArn, maxReceiveCount: SETTINGS.maxReceiveCount }),
+  });
+  return { url, dlqUrl };
+}
+
 /**
  * Creates (idempotently) the queues the stack has, with its settings: the alert queue and its
  * dead-letter queue, one queue and dead-letter queue per route, and the quarantine queue.
  */
 export async function createForwarderQueues(sqs: SQSClient, options: LocalQueueOptions = {}): Promise<LocalQueues> {
   const { name = SETTINGS.localQueueName, fifo = false, routes = [] } = options;
-  const common = {
-    MaximumMessageSize: String(SETTINGS.maxMessageBytes),
-    MessageRetentionPeriod: String(SETTINGS.retentionDays * 24 * 3600),
-  };
-  const fifoAttributes: Record<string, string> = fifo ? { FifoQueue: 'true', ContentBasedDeduplication: 'false' } : {};
-  const suffix = fifo ? '.fifo' : '';
-  const create = async (queueName: string, attributes: Record<string, string>) =>
-    (await sqs.send(new CreateQueueCommand({ QueueName: queueName, Attributes: attributes }))).QueueUrl!;
-
-  /** A queue with its own dead-letter queue and the stack's redrive policy. */
-  const withDeadLetters = async (queueName: string) => {
-    const dlqUrl = await create(`${queueName}-dlq${suffix}`, { ...common, ...fifoAttributes });
-    const dlqArn = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
-    const url = await create(`${queueName}${suffix}`, {
-      ...common,
-      ...fifoAttributes,
-      VisibilityTimeout: String(SETTINGS.visibilityTimeoutSeconds),
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn.Attributes?.QueueArn, maxReceiveCount: SETTINGS.maxReceiveCount }),
-    });
-    return { url, dlqUrl };
-  };
-
-  const main = await withDeadLetters(name);
+  const main = await createWithDeadLetters(sqs, name, { fifo });
   const routeQueueUrls: Record<string, string> = {};
-  for (const route of routes) routeQueueUrls[route] = (await withDeadLetters(`${name}-${route}`)).url;
-  const quarantineQueueUrl = await create(`${name}-quarantine`, common);
+  for (const route of routes) routeQueueUrls[route] = (await createWithDeadLetters(sqs, `${name}-${route}`, { fifo })).url;
+  const quarantineQueueUrl = await createQueue(sqs, `${name}-quarantine`, {});
   return { queueUrl: main.url, deadLetterQueueUrl: main.dlqUrl, quarantineQueueUrl, routeQueueUrls };
+}
+
+/**
+ * Local mode's inbox: the queue Panther's Amazon SQS destination sends to. Not `panther-alerts-…`,
+ * which a route of that name would share. Standard (Panther sends no group id), with its own
+ * dead-letter queue after the stack's maxReceiveCount.
+ */
+export const LOCAL_INBOX_NAME = 'panther-inbox';
+
+export async function createInboxQueue(
+  sqs: SQSClient,
+  {
+    name = LOCAL_INBOX_NAME,
+    visibilityTimeoutSeconds = SETTINGS.visibilityTimeoutSeconds,
+  }: { name?: string; visibilityTimeoutSeconds?: number } = {},
+): Promise<{ readonly queueUrl: string; readonly deadLetterQueueUrl: string }> {
+  const { url, dlqUrl } = await createWithDeadLetters(sqs, name, { visibilityTimeoutSeconds });
+  return { queueUrl: url, deadLetterQueueUrl: dlqUrl };
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */

@@ -14,8 +14,12 @@
  *             this server prints its own line per request)
  *   --handler PATH  serve another build of the handler, e.g. the bundle `cdk synth` produced
  *
+ * With the embedded SQS it also runs the second door: an inbox queue, as Panther's Amazon SQS
+ * destination sends to, drained by the inbox processor (the same handler module as the Lambda's)
+ * through an in-process stand-in for Lambda's SQS event source.
+ *
  * Prints, once ready, lines scripts can read: `Webhook URL: …`, `Queue URL: …`, `SQS endpoint: …`,
- * `Quarantine queue URL: …` and `Header: <Name>: <value>`.
+ * `Quarantine queue URL: …`, `Inbox queue URL: …` (embedded SQS only) and `Header: <Name>: <value>`.
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -24,14 +28,18 @@ import { parseArgs } from 'node:util';
 import { readReceiverConfig } from '../functions/core/receiver-config';
 import { parseRouteFilters, parseRoutes } from '../functions/core/routes';
 import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
+import type { SqsBatchHandler } from '../functions/runtime/create-inbox-processor';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localSqsClient } from '../functions/runtime/local-aws';
 import { receiverDependencies } from '../functions/runtime/receiver-dependencies';
-import { createForwarderQueues, untilStopSignal, type EmbeddedSqs } from './embedded-sqs';
+import { createForwarderQueues, createInboxQueue, untilStopSignal, type EmbeddedSqs } from './embedded-sqs';
 import { startEmbeddedSecrets, type EmbeddedSecrets } from './embedded-secrets';
+import { type SqsEventSource, startSqsEventSource } from './sqs-event-source';
 import { startEmbeddedSqsThread } from './sqs-thread';
 import { createWebhookServer, logLine, refuseStrangers, type ProxyHandler } from './webhook-server';
 
 const HOST = '127.0.0.1';
+/** The inbox processor's timeout: a sixth of the inbox's visibility timeout, AWS's rule for an SQS-triggered function. */
+const INBOX_PROCESSOR_TIMEOUT_MS = (SETTINGS.visibilityTimeoutSeconds * 1000) / 6;
 
 function port(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -63,6 +71,25 @@ async function useEmbeddedSqs(): Promise<EmbeddedSqs> {
   return sqs;
 }
 
+/**
+ * The inbox on the embedded SQS, drained by the inbox processor module, loaded now that the
+ * environment names the queues (as at a cold start). One line per record handled or left for a retry.
+ */
+async function runInbox(sqs: EmbeddedSqs): Promise<{ queueUrl: string; source: SqsEventSource }> {
+  const client = localSqsClient(sqs.endpoint);
+  const { queueUrl } = await createInboxQueue(client);
+  const { handler } = (await import('../functions/inbox-processor')) as { handler: SqsBatchHandler };
+  const source = await startSqsEventSource(client, [{ queueUrl, handler, timeoutMs: INBOX_PROCESSOR_TIMEOUT_MS }], {
+    onBatch: ({ messageIds, failed, durationMs, error }) => {
+      for (const id of messageIds) {
+        const outcome = failed.includes(id) ? `failed, SQS retries it${error === undefined ? '' : ` (${error})`}` : 'handled';
+        console.log(`${new Date().toISOString()} SQS inbox ${id} ${outcome} ${durationMs}ms`);
+      }
+    },
+  });
+  return { queueUrl, source };
+}
+
 /** A fresh secret for this run, served to the handler by an embedded Secrets Manager. */
 async function useGeneratedSecret(): Promise<{ secrets: EmbeddedSecrets; value: string }> {
   const value = randomBytes(24).toString('base64url');
@@ -88,6 +115,8 @@ async function main(): Promise<void> {
   const sqsEndpoint =
     process.env.AWS_ENDPOINT_URL_SQS ?? process.env.AWS_ENDPOINT_URL ?? `https://sqs.${process.env.AWS_REGION}.amazonaws.com`;
 
+  const inbox = embedded ? await runInbox(embedded) : undefined;
+
   // Imported only now: the handler reads its configuration at load, as it does at a cold start.
   const handlerModule = values.handler ? resolve(values.handler) : '../functions/receiver';
   const { handler } = (await import(handlerModule)) as { handler: ProxyHandler };
@@ -111,9 +140,11 @@ async function main(): Promise<void> {
   for (const route of routes) {
     console.log(`Route ${route.name} queue URL: ${route.queueUrl}`);
   }
+  if (inbox) console.log(`Inbox queue URL: ${inbox.queueUrl}`);
   console.log(`SQS endpoint: ${sqsEndpoint}`);
   console.log(`Header: ${header}`);
   console.log(`Ready. In another terminal: npx panther-forwarder send-test-alert --header '${header}'`);
+  if (inbox) console.log(`  (or as Panther's SQS destination: npx panther-forwarder send-test-alert --queue-url ${inbox.queueUrl})`);
   // tail finds the alert queue (standard or FIFO) and each route's queue by itself.
   console.log(`then: npx panther-forwarder tail${embedded ? '' : ` --queue-url ${process.env.QUEUE_URL}`}      (Ctrl-C stops)`);
   if (embedded) for (const route of routes) console.log(`  or: npx panther-forwarder tail --route ${route.name}`);
@@ -121,6 +152,8 @@ async function main(): Promise<void> {
   await stopSignal;
   server.closeAllConnections();
   await new Promise((done) => server.close(done));
+  // Before the SQS server: a batch in hand is finished and its deletes reach the queue.
+  await inbox?.source.stop();
   await embedded?.stop();
   await generated?.secrets.stop();
   // The SDK keeps idle sockets to SQS open; nothing is left to do, so do not wait for them.
