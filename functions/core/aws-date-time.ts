@@ -6,7 +6,7 @@
  * A regular expression checks the shape and a few comparisons the calendar (no 31 April, 29
  * February only in leap years), so a malformed timestamp is refused before it reaches a consumer.
  */
-const AWS_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2})(?::(\d{2}))?)$/;
+const AWS_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:Z|([+-])(\d{2}):(\d{2})(?::(\d{2}))?)$/;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -23,7 +23,25 @@ export function isAwsDateTime(value: string): boolean {
   if (day > lastDay || hour > 23 || minute > 59) return false;
   // Seconds and the offset's parts are optional; an absent one is undefined and always in range.
   const inRange = (part: string | undefined, max: number) => part === undefined || Number(part) <= max;
-  return inRange(m[6], 59) && inRange(m[7], 23) && inRange(m[8], 59) && inRange(m[9], 59);
+  return inRange(m[6], 59) && inRange(m[9], 23) && inRange(m[10], 59) && inRange(m[11], 59);
+}
+
+/**
+ * The instant an AWSDateTime names, in milliseconds since the epoch (UTC); undefined when it is not
+ * one. Digits past the millisecond are dropped (rounded down), which keeps every comparison with a
+ * whole-millisecond bound exact: t >= bound exactly when floor(t) >= bound.
+ */
+export function awsDateTimeToEpochMs(value: string): number | undefined {
+  const m = AWS_DATE_TIME.exec(value);
+  if (m === null || !isAwsDateTime(value)) return undefined;
+  const part = (index: number) => Number(m[index] ?? 0);
+  const instant = new Date(0);
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
+  instant.setUTCFullYear(part(1), part(2) - 1, part(3));
+  instant.setUTCHours(part(4), part(5), part(6), Number((m[7] ?? '').padEnd(3, '0').slice(0, 3)));
+  const offsetSeconds = part(9) * 3600 + part(10) * 60 + part(11);
+  // Local time is UTC plus the offset, so UTC is local time minus it.
+  return instant.getTime() - (m[8] === '-' ? -offsetSeconds : offsetSeconds) * 1000;
 }
 
 /** Ajv looks formats up by name on this object, in standalone code as well as at run time. */

@@ -1,0 +1,176 @@
+/** The archive's layout: createdAt (normalized to UTC) partitions, content-derived names, replay windows. */
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { archivePartitionPrefixes, partitionOf, placeInArchive } from '../../../functions/core/archive-key';
+import { awsDateTimeToEpochMs } from '../../../functions/core/aws-date-time';
+import { awsDateTime, validAlert } from '../../corpus/arbitraries';
+import { baseAlert, VALID_CASES } from '../../corpus/panther-payloads';
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const alertBody = (overrides: Record<string, unknown>) => JSON.stringify(baseAlert(overrides));
+
+/**
+ * The instant by another road: Date.parse reads every AWSDateTime form but an offset with seconds,
+ * whose seconds are taken off by hand; Date.parse also keeps milliseconds only, cutting the rest.
+ */
+function parsedByDate(value: string): number {
+  const withSeconds = /([+-])\d{2}:\d{2}:(\d{2})$/.exec(value);
+  if (withSeconds === null) return Date.parse(value);
+  const seconds = Number(withSeconds[2]) * (withSeconds[1] === '-' ? -1 : 1);
+  return Date.parse(value.slice(0, -3)) - seconds * 1000;
+}
+
+/** `dt=…/hour=…/` from Date's own ISO rendering (years 0-9999). */
+const partitionByIso = (ms: number) => {
+  const iso = new Date(ms).toISOString();
+  return `dt=${iso.slice(0, 10)}/hour=${iso.slice(11, 13)}/`;
+};
+
+describe('awsDateTimeToEpochMs', () => {
+  it('names the instant Date.parse names, for every AWSDateTime form', () => {
+    fc.assert(
+      fc.property(awsDateTime, (value) => {
+        expect(awsDateTimeToEpochMs(value)).toBe(parsedByDate(value));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it.each(['2020-10-13T03:35:24', '2020-02-30T00:00:00Z', '2020-10-13T24:00:00Z', 'yesterday', ''])('refuses %j', (value) => {
+    expect(awsDateTimeToEpochMs(value)).toBeUndefined();
+  });
+});
+
+describe('placeInArchive', () => {
+  it.each([
+    ['23:30 at -01:00 is the next UTC day', '2020-10-13T23:30:00-01:00', 'dt=2020-10-14/hour=00/'],
+    ['00:30 at +01:00 is the previous UTC day', '2020-10-14T00:30:00+01:00', 'dt=2020-10-13/hour=23/'],
+    ['the last nanosecond of a year stays in that year', '2020-12-31T23:59:59.999999999Z', 'dt=2020-12-31/hour=23/'],
+    ['New Year at +01:00 is still the old year in UTC', '2021-01-01T00:59:59+01:00', 'dt=2020-12-31/hour=23/'],
+    ['a minute east of UTC on 1 March of a leap year is 29 February', '2024-03-01T00:00:00+00:01', 'dt=2024-02-29/hour=23/'],
+    ['a half-hour zone crosses the hour', '2020-10-13T05:35:24+05:30', 'dt=2020-10-13/hour=00/'],
+    ['an offset with seconds crosses midnight', '2020-10-12T22:35:24-04:59:59', 'dt=2020-10-13/hour=03/'],
+    ['exactly on the hour begins that hour', '2020-10-13T04:00:00Z', 'dt=2020-10-13/hour=04/'],
+    ['a createdAt without seconds', '2020-10-13T03:59Z', 'dt=2020-10-13/hour=03/'],
+  ])('%s: %s', (_name, createdAt, partition) => {
+    const body = alertBody({ createdAt });
+    const placement = placeInArchive(body, Date.UTC(2030, 0, 1));
+    expect(placement.kind).toBe('alert');
+    expect(placement.key).toBe(`alerts/${partition}${sha256(body)}.json`);
+  });
+
+  it('keys every valid corpus body by its createdAt in UTC and its SHA-256, in lower-case hex', () => {
+    for (const { name, body } of VALID_CASES) {
+      const text = body.toString('utf8');
+      const createdAt = (JSON.parse(text) as { createdAt: string }).createdAt;
+      const placement = placeInArchive(text, 0);
+      expect({ name, key: placement.key }).toEqual({
+        name,
+        key: `alerts/${partitionByIso(parsedByDate(createdAt))}${sha256(text)}.json`,
+      });
+      expect(placement.key).toMatch(/^alerts\/dt=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/[0-9a-f]{64}\.json$/);
+    }
+  });
+
+  it('gives a retry the same key whenever it arrives, and a "[Re-sent]" its own key in the same partition', () => {
+    fc.assert(
+      fc.property(
+        validAlert,
+        fc.integer({ min: 0, max: 4e12 }),
+        fc.integer({ min: 0, max: 3 * 24 * 3_600_000 }),
+        (alert, firstArrival, later) => {
+          const body = JSON.stringify(alert);
+          const first = placeInArchive(body, firstArrival);
+          // A Panther retry is the same bytes, up to 3 days later; an SQS duplicate is the same message.
+          expect(placeInArchive(body, firstArrival + later).key).toBe(first.key);
+          expect(first.kind).toBe('alert');
+          const resent = placeInArchive(JSON.stringify({ ...alert, title: `[Re-sent] ${String(alert.title ?? '')}` }), firstArrival);
+          expect(resent.key).not.toBe(first.key);
+          expect(resent.key.slice(0, resent.key.lastIndexOf('/'))).toBe(first.key.slice(0, first.key.lastIndexOf('/')));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps a body that is not an alert apart, under invalid/ and the hour SQS took it', () => {
+    const arrival = Date.UTC(2024, 4, 1, 13, 59, 59, 999);
+    const notJson = placeInArchive('hello panther', arrival);
+    expect(notJson).toMatchObject({ kind: 'invalid', reason: 'not-json' });
+    expect(notJson.key).toBe(`alerts/invalid/dt=2024-05-01/hour=13/${sha256('hello panther')}.txt`);
+    const badSeverity = alertBody({ severity: 'URGENT' });
+    expect(placeInArchive(badSeverity, arrival)).toMatchObject({ kind: 'invalid', reason: 'not-an-alert' });
+    // The same invalid body redelivered by SQS (same SentTimestamp) is the same object.
+    expect(placeInArchive(badSeverity, arrival).key).toBe(placeInArchive(badSeverity, arrival).key);
+  });
+
+  it('puts keys under the configured prefix, or at the top of the bucket', () => {
+    const body = alertBody({});
+    expect(placeInArchive(body, 0, 'audit/panther/').key).toBe(`audit/panther/dt=2020-10-13/hour=03/${sha256(body)}.json`);
+    expect(placeInArchive(body, 0, '').key).toBe(`dt=2020-10-13/hour=03/${sha256(body)}.json`);
+  });
+});
+
+describe('archivePartitionPrefixes', () => {
+  const at = (iso: string) => Date.parse(iso);
+
+  it.each([
+    ['inside one hour', '2024-05-01T10:15:00Z', '2024-05-01T10:45:00Z', ['dt=2024-05-01/hour=10/']],
+    ['until is excluded: an hour ending on the hour', '2024-05-01T10:00:00Z', '2024-05-01T11:00:00Z', ['dt=2024-05-01/hour=10/']],
+    [
+      'a millisecond past the hour',
+      '2024-05-01T10:00:00Z',
+      '2024-05-01T11:00:00.001Z',
+      ['dt=2024-05-01/hour=10/', 'dt=2024-05-01/hour=11/'],
+    ],
+    ['a whole UTC day is one prefix', '2024-05-01T00:00:00Z', '2024-05-02T00:00:00Z', ['dt=2024-05-01/']],
+    [
+      'edge hours one by one, whole days in between',
+      '2024-05-01T22:30:00Z',
+      '2024-05-03T01:10:00Z',
+      ['dt=2024-05-01/hour=22/', 'dt=2024-05-01/hour=23/', 'dt=2024-05-02/', 'dt=2024-05-03/hour=00/', 'dt=2024-05-03/hour=01/'],
+    ],
+    ['a day whose last hour is only partly in the window', '2024-05-01T00:00:00Z', '2024-05-01T23:00:00.001Z', ['dt=2024-05-01/']],
+    [
+      'a day less its last hour is hour by hour',
+      '2024-05-01T00:00:00Z',
+      '2024-05-01T23:00:00Z',
+      Array.from({ length: 23 }, (_, hour) => `dt=2024-05-01/hour=${String(hour).padStart(2, '0')}/`),
+    ],
+    ['an empty window', '2024-05-01T10:00:00Z', '2024-05-01T10:00:00Z', []],
+  ])('%s', (_name, since, until, expected) => {
+    expect(archivePartitionPrefixes(at(since), at(until))).toEqual(expected.map((p) => `alerts/${p}`));
+  });
+
+  it('covers every instant of the window, once, and nothing beyond its hours, in time order', () => {
+    const HOUR = 3_600_000;
+    fc.assert(
+      fc.property(
+        // Instants and lengths on the hour as well as anywhere: the edges are where a window goes wrong.
+        fc.oneof(
+          fc.integer({ min: -5e11, max: 4e12 }),
+          fc.integer({ min: -138_000, max: 1_100_000 }).map((h) => h * HOUR),
+        ),
+        fc.oneof(
+          fc.integer({ min: 1, max: 80 * HOUR }),
+          fc.integer({ min: 1, max: 80 }).map((h) => h * HOUR),
+        ),
+        fc.double({ min: -0.5, max: 1.5, noNaN: true }),
+        (since, length, where) => {
+          const until = since + length;
+          const prefixes = archivePartitionPrefixes(since, until, 'p/');
+          const instant = Math.floor(since + where * length);
+          const holders = prefixes.filter((prefix) => `p/${partitionOf(instant)}`.startsWith(prefix));
+          const inHours = instant >= Math.floor(since / HOUR) * HOUR && instant < Math.ceil(until / HOUR) * HOUR;
+          expect(holders.length).toBe(inHours ? 1 : 0);
+          expect([...prefixes].sort()).toEqual(prefixes);
+        },
+      ),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('refuses a window that is not two instants', () => {
+    expect(() => archivePartitionPrefixes(Number.NaN, 0)).toThrow('finite');
+  });
+});
