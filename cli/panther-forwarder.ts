@@ -9,6 +9,7 @@ import { decidePayload } from '../functions/core/webhook-core';
 import { httpPost } from './http-post';
 import { redrive } from './redrive';
 import { localModeClient, sqsClientFor } from './sqs-client';
+import { sendAsSqsDestination } from './sqs-destination';
 import { queueStats, statsTable } from './stats';
 import { tailQueue } from './tail';
 import { pantherTestAlert } from './test-alert';
@@ -20,6 +21,12 @@ Commands:
       POST Panther's test alert (fresh createdAt), or the file's bytes, as Panther's
       "Send Test Alert" button does; print the answer. Exit 1 unless it is a 2xx.
       --url defaults to the local webhook, http://127.0.0.1:$PORT/alerts (PORT 3000).
+
+  send-test-alert --queue-url URL [--file alert.json] [--endpoint URL]
+      Send the same alert, or the file's bytes, to an inbox queue as Panther's Amazon SQS
+      destination does: SendMessage with the body only, no attributes; print its MessageId.
+      Local mode prints its inbox as "Inbox queue URL". The endpoint comes from --endpoint,
+      a local queue URL's port, AWS_ENDPOINT_URL_SQS / AWS_ENDPOINT_URL, or the region.
 
   tail [--queue-url URL | --route NAME] [--endpoint URL] [--json] [--delete] [--max N] [--timeout SECONDS]
       Long-poll the alert queue and print one summary line per alert (--json: one JSON
@@ -73,7 +80,18 @@ async function sendTestAlert(args: string[]): Promise<number> {
     url: { type: 'string' },
     header: { type: 'string', multiple: true },
     file: { type: 'string' },
+    'queue-url': { type: 'string' },
+    endpoint: { type: 'string' },
   });
+  // Read once the options are known to be usable: a usage error wins over a missing file.
+  const body = () => (values.file === undefined ? JSON.stringify(pantherTestAlert(), null, 2) : readFileSync(values.file));
+  if (values['queue-url'] !== undefined) {
+    if (values.url !== undefined || values.header !== undefined) {
+      throw new UsageError('send-test-alert takes --queue-url (an inbox queue) or --url and --header (a webhook), not both');
+    }
+    return sendAsSqsDestination(values['queue-url'], Buffer.from(body()), values.endpoint);
+  }
+  if (values.endpoint !== undefined) throw new UsageError('--endpoint goes with --queue-url');
   const url = values.url ?? `http://127.0.0.1:${process.env.PORT || 3000}/alerts`;
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   for (const header of values.header ?? []) {
@@ -81,9 +99,8 @@ async function sendTestAlert(args: string[]): Promise<number> {
     if (colon <= 0) throw new UsageError(`--header must look like 'Name: value', got ${JSON.stringify(header)}`);
     headers[header.slice(0, colon).trim()] = header.slice(colon + 1).trim();
   }
-  const body = values.file === undefined ? JSON.stringify(pantherTestAlert(), null, 2) : readFileSync(values.file);
   try {
-    const answer = await httpPost(url, headers, body);
+    const answer = await httpPost(url, headers, body());
     console.log(`HTTP ${answer.status} ${answer.body}`);
     return answer.status >= 200 && answer.status < 300 ? 0 : 1;
   } catch (error) {
