@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -10,8 +10,9 @@ import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
 export interface QueuePair {
   /** `Alert`, or a route's id (`RoutePaging`): names alarms and outputs. */
   readonly id: string;
-  readonly queue: sqs.Queue;
-  readonly deadLetterQueue: sqs.Queue;
+  readonly queue: sqs.IQueue;
+  /** Unknown only for an existing queue whose dead-letter queue was not given. */
+  readonly deadLetterQueue?: sqs.IQueue;
 }
 
 /** A route as created: its filter and its queues. */
@@ -32,6 +33,12 @@ export interface AlertQueuesProps {
   readonly encryptionKey?: kms.IKey;
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /** An alert queue to use instead of creating one (and its dead-letter queue, to watch). @default a new one */
+  readonly existingQueue?: sqs.IQueue;
+  /** @default the existing queue's own when it is a Queue of this app */
+  readonly existingDeadLetterQueue?: sqs.IQueue;
+  /** Merged over our settings for every queue created here (checked by checkForwarderProps). @default none */
+  readonly queueProps?: sqs.QueueProps;
 }
 
 /** Exactly what consuming needs: receive, delete, extend visibility, read attributes, find the URL. */
@@ -58,6 +65,8 @@ export class AlertQueues extends Construct {
   /** The alert pair first, then every route's. */
   public readonly pairs: readonly QueuePair[];
   public readonly encryptionKey?: kms.IKey;
+  /** Keys the receiver must encrypt with: ours, and an existing alert queue's own. */
+  private readonly sendKeys: readonly kms.IKey[];
 
   constructor(scope: Construct, id: string, props: AlertQueuesProps = {}) {
     super(scope, id);
@@ -71,6 +80,7 @@ export class AlertQueues extends Construct {
       // What waits here waits for a person: as long as SQS allows, and their age alarms warn before it expires.
       retentionPeriod: Duration.days(SETTINGS.retentionDays),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      ...props.queueProps,
     };
     const fifo = props.fifo ? { fifo: true, contentBasedDeduplication: false } : {};
     const pair = (pairId: string): QueuePair => {
@@ -88,7 +98,11 @@ export class AlertQueues extends Construct {
       });
       return { id: pairId, queue, deadLetterQueue };
     };
-    this.alerts = pair('Alert');
+    this.alerts = props.existingQueue
+      ? existingPair(this, props.existingQueue, props.existingDeadLetterQueue, props.fifo ?? false)
+      : pair('Alert');
+    const existingKey = props.existingQueue?.encryptionMasterKey;
+    this.sendKeys = [props.encryptionKey, existingKey].filter((key): key is kms.IKey => key !== undefined);
     this.routes = (props.routes ?? []).map((route) => ({ ...route, ...pair(routeId(route.name)) }));
     this.pairs = [this.alerts, ...this.routes];
     this.quarantineQueue = new sqs.Queue(this, 'QuarantineQueue', common);
@@ -106,7 +120,7 @@ export class AlertQueues extends Construct {
   }
 
   /** The queues a subscriber may read: the alert queue and every route's queue. */
-  public get consumableQueues(): sqs.Queue[] {
+  public get consumableQueues(): sqs.IQueue[] {
     return this.pairs.map((p) => p.queue);
   }
 
@@ -122,7 +136,7 @@ export class AlertQueues extends Construct {
       actions: ['sqs:SendMessage'],
       resourceArns: [...this.consumableQueues, this.quarantineQueue].map((queue) => queue.queueArn),
     });
-    this.encryptionKey?.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
+    for (const key of this.sendKeys) key.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
   }
 
   /** Lets a role or function in this account consume the alert and route queues (and decrypt them). */
@@ -144,12 +158,41 @@ export class AlertQueues extends Construct {
   public grantConsumersElsewhere(principals: readonly iam.IPrincipal[]): void {
     if (principals.length === 0) return;
     for (const queue of this.consumableQueues) {
-      queue.addToResourcePolicy(
+      const { statementAdded } = queue.addToResourcePolicy(
         new iam.PolicyStatement({ principals: [...principals], actions: CONSUME_ACTIONS, resources: [queue.queueArn] }),
       );
+      if (!statementAdded) {
+        Annotations.of(this).addWarningV2(
+          'panther-alert-forwarder:existing-queue-policy',
+          `The policy of ${queue.node.path} is not this stack's: add the consumers' statement to it yourself`,
+        );
+      }
     }
     this.encryptionKey?.addToResourcePolicy(
       new iam.PolicyStatement({ principals: [...principals], actions: ['kms:Decrypt'], resources: ['*'], conditions: this.throughSqsOnly }),
     );
   }
+}
+
+/**
+ * An alert queue that already exists, with its dead-letter queue when it can be known. Checked at
+ * synth where this app can see it: FIFO as `fifo` says, 1 MiB messages.
+ */
+function existingPair(scope: Construct, queue: sqs.IQueue, deadLetterQueue: sqs.IQueue | undefined, fifo: boolean): QueuePair {
+  const fail = (why: string): never => {
+    throw new Error(`PantherAlertForwarder: existingQueue ${why}`);
+  };
+  if (queue.fifo !== fifo) fail(queue.fifo ? 'is FIFO: set fifo: true as well' : 'is not FIFO, but fifo is true');
+  const declared = queue instanceof sqs.Queue ? (queue.node.defaultChild as sqs.CfnQueue).maximumMessageSize : undefined;
+  if (typeof declared === 'number' && declared < SETTINGS.maxMessageBytes) {
+    fail(`takes messages of at most ${declared} bytes: the receiver accepts alerts up to ${SETTINGS.maxMessageBytes}`);
+  }
+  const known = deadLetterQueue ?? (queue instanceof sqs.Queue ? queue.deadLetterQueue?.queue : undefined);
+  if (known === undefined) {
+    Annotations.of(scope).addWarningV2(
+      'panther-alert-forwarder:existing-queue-without-dlq',
+      'existingQueue has no known dead-letter queue: nothing watches what its consumers fail on (give existingDeadLetterQueue)',
+    );
+  }
+  return { id: 'Alert', queue, ...(known ? { deadLetterQueue: known } : {}) };
 }

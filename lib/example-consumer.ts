@@ -8,7 +8,7 @@ import { bundledFunction } from './bundled-function';
 
 export interface ExampleConsumerProps {
   /** The queue it reads (its visibility timeout sets the function's timeout). */
-  readonly queue: sqs.Queue;
+  readonly queue: sqs.IQueue;
   /** The queue's visibility timeout, as configured (CDK cannot read it back from the queue). */
   readonly visibilityTimeout: Duration;
   readonly logRetention: logs.RetentionDays;

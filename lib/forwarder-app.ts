@@ -11,6 +11,10 @@
  *   consumerAccountIds, consumerRoleArns  comma-separated: who else may consume the queues
  *   exampleConsumer   true: deploy the example consumer on the alert queue
  *   apiGatewayCloudWatchRole  true: set API Gateway's account-wide CloudWatch role, log execution errors
+ *   pantherAccountId  comma-separated: Panther's AWS account(s); adds the inbox for Panther's SQS destination
+ *   webhook           false: no API Gateway, no secret, no receiver (the inbox is then the only door)
+ *   domainName, certificateArn  a custom domain (regional, its ACM certificate) for the webhook URL
+ *   webAclArn         a regional WAFv2 web ACL associated with the API stage
  */
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -28,7 +32,8 @@ export function buildForwarderApp(app: App): PantherAlertForwarderStack {
     noAlertHours: context.number('noAlertHours'),
     forwarder: {
       allowedSourceIps: context.list('allowedSourceIps'),
-      invalidPayloads: invalidPayloadMode(context.string('invalidPayloads'), 'context invalidPayloads'),
+      // Checked here to name the context key; unset stays unset (the webhook's default, or no webhook).
+      invalidPayloads: mapDefined(context.string('invalidPayloads'), (mode) => invalidPayloadMode(mode, 'context invalidPayloads')),
       fifo: context.boolean('fifo'),
       // Checked (names, filters, severities, types) by the construct, with the route and field named.
       routes: context.json('routes') as AlertRouteProps[] | undefined,
@@ -36,10 +41,19 @@ export function buildForwarderApp(app: App): PantherAlertForwarderStack {
       consumerRoleArns: context.list('consumerRoleArns'),
       exampleConsumer: context.boolean('exampleConsumer'),
       apiGatewayCloudWatchRole: context.boolean('apiGatewayCloudWatchRole'),
+      pantherAccountIds: context.list('pantherAccountId'),
+      webhook: context.boolean('webhook'),
+      domainName: context.string('domainName'),
+      certificateArn: context.string('certificateArn'),
+      webAclArn: context.string('webAclArn'),
     },
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;
+}
+
+function mapDefined<T, R>(value: T | undefined, map: (value: T) => R): R | undefined {
+  return value === undefined ? undefined : map(value);
 }
 
 /**

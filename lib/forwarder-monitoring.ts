@@ -1,6 +1,7 @@
 import { Annotations, Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -87,7 +88,7 @@ export class ForwarderMonitoring extends Construct {
         statistic: 'Sum',
         period: Duration.minutes(5),
       });
-    const notEmpty = (queue: sqs.Queue) =>
+    const notEmpty = (queue: sqs.IQueue) =>
       queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
 
     const alarm = (id: string, description: string, options: Omit<cloudwatch.AlarmProps, 'alarmDescription'>) => {
@@ -105,7 +106,7 @@ export class ForwarderMonitoring extends Construct {
     };
 
     /** The oldest message is this close to SQS deleting it (a dead-letter message keeps its first enqueue time). */
-    const expiring = (queue: sqs.Queue) => ({
+    const expiring = (queue: sqs.IQueue) => ({
       metric: queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(15), statistic: 'Maximum' }),
       threshold: ageAlarmSeconds,
       evaluationPeriods: 1,
@@ -116,15 +117,17 @@ export class ForwarderMonitoring extends Construct {
 
     for (const pair of forwarder.queuePairs) {
       const prefix = pair.id === 'Alert' ? '' : pair.id;
-      alarm(`${prefix}DeadLetterQueueNotEmpty`, `Alerts a consumer failed to process are waiting on the ${pair.id} dead-letter queue`, {
-        metric: notEmpty(pair.deadLetterQueue),
-        ...atLeastOne,
-      });
-      alarm(
-        `${prefix}DeadLetterQueueExpiring`,
-        `An alert on the ${pair.id} dead-letter queue is ${daysLeft}: redrive it or save it now`,
-        expiring(pair.deadLetterQueue),
-      );
+      if (pair.deadLetterQueue) {
+        alarm(`${prefix}DeadLetterQueueNotEmpty`, `Alerts a consumer failed to process are waiting on the ${pair.id} dead-letter queue`, {
+          metric: notEmpty(pair.deadLetterQueue),
+          ...atLeastOne,
+        });
+        alarm(
+          `${prefix}DeadLetterQueueExpiring`,
+          `An alert on the ${pair.id} dead-letter queue is ${daysLeft}: redrive it or save it now`,
+          expiring(pair.deadLetterQueue),
+        );
+      }
       alarm(`${pair.id}QueueStale`, `The oldest alert on the ${pair.id} queue has waited too long: its consumers are stuck or missing`, {
         metric: pair.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }),
         threshold: (props.maxAlertAge ?? Duration.hours(1)).toSeconds(),
@@ -142,8 +145,6 @@ export class ForwarderMonitoring extends Construct {
       `A quarantined payload is ${daysLeft}: fix the schema and redrive, or save it now`,
       expiring(forwarder.quarantineQueue),
     );
-    // Panther drops a delivery after its last refused retry. Counted by the receiver itself, so only
-    // POST /alerts from allowed addresses counts: other paths and resource-policy denials never do.
     const persistent = (metricName: string) => ({
       metric: metric(metricName).with({ period: PERSISTENT.period }),
       threshold: 1,
@@ -152,32 +153,44 @@ export class ForwarderMonitoring extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    alarm(
-      'DeliveriesUnauthorized',
-      'POST /alerts was refused 401/403 (missing or wrong secret header) in 2 of the last 4 quarter hours: if Panther sends them, its Custom Webhook header is wrong and it will drop those alerts after its retries',
-      persistent(OUTCOME_METRICS.unauthorized.name),
-    );
-    alarm(
-      'DeliveriesRefused',
-      'The receiver refused authenticated deliveries 400/413 (too large, empty, or not an alert in reject mode) in 2 of the last 4 quarter hours: Panther retries, then drops them',
-      persistent(OUTCOME_METRICS.refused.name),
-    );
-    alarm(
-      'SecretStale',
-      `The webhook secret could not be refreshed in 2 of the last 4 quarter hours: the cached secret serves for ${forwarder.maxSecretStaleness.toHumanString()} past its refresh, then every delivery gets 503`,
-      persistent(SECRET_STALE_METRIC),
-    );
-    alarm('ReceiverErrors', 'The receiver failed requests (Lambda errors or 5xx answers): Panther is retrying', {
-      metric: new cloudwatch.MathExpression({
-        expression: 'errors + server',
-        usingMetrics: {
-          errors: forwarder.receiver.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-          server: forwarder.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
-        },
-        label: 'Receiver errors + API 5xx',
-      }),
-      ...atLeastOne,
-    });
+    const { api, receiver, inbox } = forwarder;
+    if (api && receiver) {
+      // Panther drops a delivery after its last refused retry. Counted by the receiver itself, so only
+      // POST /alerts from allowed addresses counts: other paths and resource-policy denials never do.
+      alarm(
+        'DeliveriesUnauthorized',
+        'POST /alerts was refused 401/403 (missing or wrong secret header) in 2 of the last 4 quarter hours: if Panther sends them, its Custom Webhook header is wrong and it will drop those alerts after its retries',
+        persistent(OUTCOME_METRICS.unauthorized.name),
+      );
+      alarm(
+        'DeliveriesRefused',
+        'The receiver refused authenticated deliveries 400/413 (too large, empty, or not an alert in reject mode) in 2 of the last 4 quarter hours: Panther retries, then drops them',
+        persistent(OUTCOME_METRICS.refused.name),
+      );
+      alarm(
+        'SecretStale',
+        `The webhook secret could not be refreshed in 2 of the last 4 quarter hours: the cached secret serves for ${forwarder.maxSecretStaleness.toHumanString()} past its refresh, then every delivery gets 503`,
+        persistent(SECRET_STALE_METRIC),
+      );
+      alarm('ReceiverErrors', 'The receiver failed requests (Lambda errors or 5xx answers): Panther is retrying', {
+        metric: new cloudwatch.MathExpression({
+          expression: 'errors + server',
+          usingMetrics: {
+            errors: receiver.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+            server: api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+          },
+          label: 'Receiver errors + API 5xx',
+        }),
+        ...atLeastOne,
+      });
+    }
+    if (inbox) {
+      // A failed send is a failed record (retried by SQS), not an error: errors mean the processor itself broke.
+      alarm('InboxProcessorErrors', 'The inbox processor failed (Lambda errors): alerts wait on the inbox, SQS retries them', {
+        metric: inbox.processor.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        ...atLeastOne,
+      });
+    }
     if (props.noAlertHours !== undefined) {
       if (!Number.isInteger(props.noAlertHours) || props.noAlertHours < 1 || props.noAlertHours > 24) {
         throw new Error('noAlertHours must be a whole number of hours from 1 to 24');
@@ -191,7 +204,7 @@ export class ForwarderMonitoring extends Construct {
       });
     }
 
-    const queues = [...forwarder.queuePairs.flatMap((pair) => [pair.queue, pair.deadLetterQueue]), forwarder.quarantineQueue];
+    const queues = [...forwarder.queuePairs.flatMap((pair) => [pair.queue, pair.deadLetterQueue ?? []]).flat(), forwarder.quarantineQueue];
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       widgets: [
         [
@@ -209,20 +222,7 @@ export class ForwarderMonitoring extends Construct {
             width: 12,
           }),
         ],
-        [
-          new cloudwatch.GraphWidget({
-            title: 'API: requests and errors',
-            left: [forwarder.api.metricCount(), forwarder.api.metricClientError(), forwarder.api.metricServerError()],
-            right: [forwarder.api.metricLatency({ statistic: 'p99' })],
-            width: 12,
-          }),
-          new cloudwatch.GraphWidget({
-            title: 'Receiver',
-            left: [forwarder.receiver.metricInvocations(), forwarder.receiver.metricErrors(), forwarder.receiver.metricThrottles()],
-            right: [forwarder.receiver.metricDuration({ statistic: 'p99' })],
-            width: 12,
-          }),
-        ],
+        doorWidgets(forwarder),
         [
           new cloudwatch.GraphWidget({
             title: 'Messages waiting',
@@ -250,4 +250,29 @@ function ownAlarmTopic(scope: Construct): sns.Topic {
       'Alarm notifications carry no alert data, and CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key; give alarmTopicArn for a topic with your own key.',
   });
   return topic;
+}
+
+/** One row per door: the webhook's API and receiver, the inbox's processor. */
+function doorWidgets({ api, receiver, inbox }: PantherAlertForwarder): cloudwatch.IWidget[] {
+  const fn = (title: string, f: lambda.IFunction) =>
+    new cloudwatch.GraphWidget({
+      title,
+      left: [f.metricInvocations(), f.metricErrors(), f.metricThrottles()],
+      right: [f.metricDuration({ statistic: 'p99' })],
+      width: 8,
+    });
+  return [
+    ...(api && receiver
+      ? [
+          new cloudwatch.GraphWidget({
+            title: 'API: requests and errors',
+            left: [api.metricCount(), api.metricClientError(), api.metricServerError()],
+            right: [api.metricLatency({ statistic: 'p99' })],
+            width: 8,
+          }),
+          fn('Receiver', receiver),
+        ]
+      : []),
+    ...(inbox ? [fn('Inbox processor', inbox.processor)] : []),
+  ];
 }

@@ -4,8 +4,11 @@
  * the value. Context keys carry the props' names, so the same message names the `-c` key too.
  */
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { isIP } from 'node:net';
 import type { PantherAlert } from '../functions/core/generated/panther-alert';
 import { checkRoutes } from '../functions/core/routes';
@@ -136,6 +139,76 @@ export interface PantherAlertForwarderProps {
    * @default false
    */
   readonly exampleConsumer?: boolean;
+  /**
+   * Deploy the webhook (API Gateway, the secret, the receiver). `false` leaves no public endpoint at
+   * all: alerts then come only through the inbox (`pantherAccountIds`).
+   * @default true
+   */
+  readonly webhook?: boolean;
+  /**
+   * Panther's AWS account id(s) (Panther: Settings > General; for a self-hosted Panther, the account
+   * it runs in). Given, the forwarder also has an inbox queue only they may `sqs:SendMessage` to, for
+   * Panther's own Amazon SQS destination, checked and routed exactly like the webhook's alerts.
+   * @default none (no inbox)
+   */
+  readonly pantherAccountIds?: string[];
+  /**
+   * An alert queue you already have (wired to your consumers) instead of a new one: the receiver
+   * sends to it, monitoring watches it, routes and the quarantine are still created. It must take
+   * 1 MiB messages; a FIFO queue needs `fifo: true`. With a customer-managed key on it, the receiver
+   * is granted that key.
+   * @default a new alert queue
+   */
+  readonly existingQueue?: sqs.IQueue;
+  /**
+   * The dead-letter queue of `existingQueue`, to be watched with it. Found by itself when
+   * `existingQueue` is a Queue of this app with one.
+   * @default the existing queue's own, else none (synth warns that nothing watches it)
+   */
+  readonly existingDeadLetterQueue?: sqs.IQueue;
+  /**
+   * Settings merged over ours for every queue this construct creates (e.g. `fifoThroughputLimit`,
+   * `deduplicationScope`, `dataKeyReuse`). What carries a promise is refused at synth with the reason:
+   * TLS-only, 1 MiB messages, encryption, the FIFO and dead-letter wiring, names; and what has a prop
+   * of its own (retention, visibility, removal policy, key) is set through that prop.
+   * @default none
+   */
+  readonly queueProps?: sqs.QueueProps;
+  /**
+   * Settings merged over ours for the receiver function: e.g. `tracing`, `vpc`, `vpcSubnets`,
+   * `securityGroups`, `codeSigningConfig`, `description`, extra `environment` variables, `timeout`
+   * (6–28 s: the receiver's own deadline is a second before it, and API Gateway gives up at 29 s).
+   * Code, runtime, handler, role and log group are ours; memory and reserved concurrency have props.
+   * @default none
+   */
+  readonly functionProps?: Partial<lambda.FunctionProps>;
+  /**
+   * Settings merged over ours for the REST API (and `deployOptions` over our stage options): e.g.
+   * `description`, `deployOptions.tracingEnabled`, `minCompressionSize`. Refused at synth: what breaks
+   * the exact-bytes promise (`binaryMediaTypes` without `*\/*`), logs bodies or headers
+   * (`dataTraceEnabled`, `accessLogFormat`), makes the API unreachable for Panther (PRIVATE
+   * endpoints, no deployment, the execute-api endpoint disabled without `domainName`), or has a prop
+   * of its own (`policy`: allowedSourceIps; `cloudWatchRole`; `domainName`; stage name and throttling).
+   * @default none
+   */
+  readonly restApiProps?: Partial<apigateway.RestApiProps>;
+  /**
+   * A custom domain for the webhook (regional, TLS 1.2), e.g. alerts.example.com: Panther's
+   * destination stays valid when the stack is replaced or moved. Needs `certificateArn`; create a
+   * DNS record for the `DomainNameTarget` output.
+   * @default the API's generated execute-api host
+   */
+  readonly domainName?: string;
+  /**
+   * An ACM certificate for `domainName`, in the stack's region.
+   * @default none (required with domainName)
+   */
+  readonly certificateArn?: string;
+  /**
+   * A regional AWS WAFv2 web ACL to associate with the API stage (rate-based rules, IP sets).
+   * @default no web ACL
+   */
+  readonly webAclArn?: string;
 }
 
 /** A named fan-out route. */
@@ -175,7 +248,22 @@ export const FORWARDER_DEFAULTS = {
   exampleConsumer: false,
   maxSecretStaleness: Duration.seconds(SETTINGS.secretMaxStaleSeconds),
   apiGatewayCloudWatchRole: false,
-} satisfies Omit<Required<PantherAlertForwarderProps>, 'encryptionKey' | 'reservedConcurrency'>;
+  webhook: true,
+  pantherAccountIds: [] as string[],
+} satisfies Omit<Required<PantherAlertForwarderProps>, OptionalWithoutDefault>;
+
+/** Props whose absence is itself the default (nothing of the kind, or the construct's own). */
+type OptionalWithoutDefault =
+  | 'encryptionKey'
+  | 'reservedConcurrency'
+  | 'existingQueue'
+  | 'existingDeadLetterQueue'
+  | 'queueProps'
+  | 'functionProps'
+  | 'restApiProps'
+  | 'domainName'
+  | 'certificateArn'
+  | 'webAclArn';
 
 export type ForwarderConfig = Omit<typeof FORWARDER_DEFAULTS & PantherAlertForwarderProps, 'routes'> & {
   readonly routes: ReturnType<typeof checkRoutes>;
@@ -232,9 +320,147 @@ export function checkForwarderProps(props: PantherAlertForwarderProps): Forwarde
   if (!HTTP_HEADER_NAME.test(config.authHeaderName))
     fail('authHeaderName', `must be an HTTP header name, got ${JSON.stringify(config.authHeaderName)}`);
   eachOf('consumerAccountIds', config.consumerAccountIds, (id) => ACCOUNT_ID.test(id), '12-digit AWS account ids');
+  eachOf(
+    'pantherAccountIds',
+    config.pantherAccountIds,
+    (id) => ACCOUNT_ID.test(id),
+    "12-digit AWS account ids (Panther's; context pantherAccountId)",
+  );
+  if (!config.webhook) checkWithoutWebhook(given, fail);
   eachOf('consumerRoleArns', config.consumerRoleArns, (arn) => ROLE_ARN.test(arn), 'IAM role ARNs (arn:aws:iam::<account>:role/<name>)');
   eachOf('allowedSourceIps', config.allowedSourceIps, isIpOrCidr, 'IPv4/IPv6 addresses or CIDR blocks');
   invalidPayloadMode(config.invalidPayloads, 'PantherAlertForwarder: invalidPayloads');
   const routes = checkRoutes(config.routes, 'PantherAlertForwarder: routes');
+  checkEscapeHatches(given, fail);
+  checkEdge(config, fail);
   return { ...config, routes };
+}
+
+/** Without the webhook, the inbox is the only door, and the webhook's own props mean nothing. */
+function checkWithoutWebhook(given: PantherAlertForwarderProps, fail: (prop: string, why: string) => never): void {
+  if ((given.pantherAccountIds ?? []).length === 0) fail('webhook', 'false needs pantherAccountIds: otherwise no alert can come in');
+  const webhookOnly = [
+    'allowedSourceIps',
+    'authHeaderName',
+    'invalidPayloads',
+    'throttlingRateLimit',
+    'throttlingBurstLimit',
+    'stageName',
+    'memorySize',
+    'reservedConcurrency',
+    'maxSecretStaleness',
+    'apiGatewayCloudWatchRole',
+    'functionProps',
+    'restApiProps',
+    'domainName',
+    'certificateArn',
+    'webAclArn',
+  ] as const;
+  for (const prop of webhookOnly) if (given[prop] !== undefined) fail(prop, 'applies to the webhook, which webhook: false leaves out');
+}
+
+/** `queueProps`, `functionProps` and `restApiProps` may not break a promise, nor bypass a prop that has one. */
+function checkEscapeHatches(given: PantherAlertForwarderProps, fail: (prop: string, why: string) => never): void {
+  const refuse = (prop: string, settings: object | undefined, reasons: Record<string, string>) => {
+    for (const [key, why] of Object.entries(reasons)) if (settings && key in settings) fail(`${prop}.${key}`, why);
+  };
+  const hasOwnProp = (prop: string) => `has a prop of its own: set ${prop}`;
+  const queue = given.queueProps;
+  refuse('queueProps', queue, {
+    fifo: hasOwnProp('fifo'),
+    contentBasedDeduplication: 'is ours: the de-duplication id is the dedupKey attribute, the same on every retry',
+    deadLetterQueue: 'is ours: every queue is paired with its own dead-letter queue, watched by construction',
+    queueName: 'is not allowed: one name cannot name every queue, and a renamed queue is a new, empty one',
+    retentionPeriod: hasOwnProp('retentionPeriod'),
+    visibilityTimeout: hasOwnProp('visibilityTimeout'),
+    removalPolicy: hasOwnProp('queueRemovalPolicy'),
+    encryptionMasterKey: hasOwnProp('encryptionKey'),
+  });
+  if (queue?.enforceSSL === false) fail('queueProps.enforceSSL', 'must stay true: the queues refuse anything but TLS');
+  if (queue?.encryption === sqs.QueueEncryption.UNENCRYPTED)
+    fail('queueProps.encryption', 'must not be UNENCRYPTED: the queues hold alerts');
+  if (queue?.maxMessageSizeBytes !== undefined && queue.maxMessageSizeBytes < SETTINGS.maxMessageBytes)
+    fail('queueProps.maxMessageSizeBytes', `must stay ${SETTINGS.maxMessageBytes}: the receiver accepts alerts up to 1 MiB`);
+
+  const fn = given.functionProps;
+  const ours = 'is the receiver’s own (its bundle, its least-privilege role and log group)';
+  refuse('functionProps', fn, {
+    code: ours,
+    handler: ours,
+    runtime: ours,
+    architecture: ours,
+    role: ours,
+    logGroup: ours,
+    memorySize: hasOwnProp('memorySize'),
+    reservedConcurrentExecutions: hasOwnProp('reservedConcurrency'),
+  });
+  const timeout = fn?.timeout?.toSeconds();
+  if (timeout !== undefined && !Token.isUnresolved(timeout) && (timeout < 6 || timeout > 28))
+    fail(
+      'functionProps.timeout',
+      `must be 6-28 seconds (SQS attempts need ~5 s before the receiver's own deadline, API Gateway gives up at 29 s), got ${timeout}`,
+    );
+  for (const name of Object.keys(fn?.environment ?? {})) {
+    if (RECEIVER_ENVIRONMENT.includes(name)) fail(`functionProps.environment.${name}`, 'is set by the construct from its props');
+  }
+
+  const api = given.restApiProps;
+  refuse('restApiProps', api, {
+    policy: hasOwnProp('allowedSourceIps'),
+    cloudWatchRole: hasOwnProp('apiGatewayCloudWatchRole'),
+    domainName: hasOwnProp('domainName (with certificateArn)'),
+  });
+  if (api?.deploy === false) fail('restApiProps.deploy', 'must stay true: without a deployment there is no stage for Panther to post to');
+  if (api?.binaryMediaTypes !== undefined && !api.binaryMediaTypes.includes('*/*'))
+    fail('restApiProps.binaryMediaTypes', 'must include */*: the receiver forwards the exact bytes Panther sent');
+  if (api?.endpointConfiguration?.types.includes(apigateway.EndpointType.PRIVATE))
+    fail('restApiProps.endpointConfiguration', 'must not be PRIVATE: Panther reaches the webhook over the internet');
+  if (api?.disableExecuteApiEndpoint === true && given.domainName === undefined)
+    fail('restApiProps.disableExecuteApiEndpoint', 'needs domainName: otherwise the API has no URL at all');
+  const stage = api?.deployOptions;
+  refuse('restApiProps.deployOptions', stage, {
+    stageName: hasOwnProp('stageName'),
+    throttlingRateLimit: hasOwnProp('throttlingRateLimit'),
+    throttlingBurstLimit: hasOwnProp('throttlingBurstLimit'),
+    accessLogFormat: 'is ours: it logs who, what and when, never a header (the secret travels in one) or the body',
+  });
+  if (stage?.dataTraceEnabled === true)
+    fail('restApiProps.deployOptions.dataTraceEnabled', 'must stay false: it would log every request body and header, the secret with it');
+}
+
+/** The variables the construct sets on the receiver, from its props. */
+const RECEIVER_ENVIRONMENT = [
+  'QUEUE_URL',
+  'QUARANTINE_QUEUE_URL',
+  'INVALID_PAYLOADS',
+  'AUTH_HEADER_NAME',
+  'SECRET_ID',
+  'METRICS_SCOPE',
+  'SECRET_MAX_STALE_SECONDS',
+  'ROUTES',
+  'REQUEST_LOG',
+];
+
+const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const CERTIFICATE_ARN = /^arn:aws[\w-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[\w-]+$/;
+const WEB_ACL_ARN = /^arn:aws[\w-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[\w-]+\/[\w-]+$/;
+
+/** The custom domain, its certificate and the web ACL: each well-formed, and the domain never without its certificate. */
+function checkEdge(config: PantherAlertForwarderProps, fail: (prop: string, why: string) => never): void {
+  const { domainName, certificateArn, webAclArn } = config;
+  if (domainName !== undefined && certificateArn === undefined)
+    fail('domainName', `needs certificateArn too (an ACM certificate for ${JSON.stringify(domainName)} in the stack's region)`);
+  if (certificateArn !== undefined && domainName === undefined) fail('certificateArn', 'is used only with domainName');
+  if (domainName !== undefined && !Token.isUnresolved(domainName) && !DOMAIN_NAME.test(domainName))
+    fail('domainName', `must be a DNS name like alerts.example.com, got ${JSON.stringify(domainName)}`);
+  if (certificateArn !== undefined && !Token.isUnresolved(certificateArn) && !CERTIFICATE_ARN.test(certificateArn))
+    fail(
+      'certificateArn',
+      `must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>), got ${JSON.stringify(certificateArn)}`,
+    );
+  if (webAclArn !== undefined && !Token.isUnresolved(webAclArn) && !WEB_ACL_ARN.test(webAclArn))
+    fail(
+      'webAclArn',
+      `must be a regional WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>), got ${JSON.stringify(webAclArn)}`,
+    );
 }

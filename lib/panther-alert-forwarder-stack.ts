@@ -41,32 +41,46 @@ export class PantherAlertForwarderStack extends Stack {
       alarmEmails: props.alarmEmails,
       noAlertHours: props.noAlertHours,
     });
-    const { webhookUrl, alertQueue, deadLetterQueue, quarantineQueue, webhookSecret, authHeaderName } = this.forwarder;
+    const { webhook, inbox, alertQueue, deadLetterQueue, quarantineQueue, authHeaderName } = this.forwarder;
+    /** A shell command, assembled from literal text and deploy-time values. */
+    const command = (id: string, description: string, parts: string[]) =>
+      new CfnOutput(this, id, { description, value: Fn.join('', parts) });
 
-    new CfnOutput(this, 'WebhookUrl', {
-      description: "Paste into Panther: Configure > Alert Destinations > Custom Webhook > 'Custom Webhook URL'",
-      value: webhookUrl,
-    });
+    if (webhook) {
+      new CfnOutput(this, 'WebhookUrl', {
+        description: "Paste into Panther: Configure > Alert Destinations > Custom Webhook > 'Custom Webhook URL'",
+        value: webhook.webhookUrl,
+      });
+      // The value itself never appears in the template or the outputs: this command reads it.
+      command('WebhookHeaderCommand', "Prints the 'Name: value' header to add in Panther's Custom Webhook form", [
+        `aws secretsmanager get-secret-value --region ${this.region} --secret-id `,
+        webhook.secret.secretArn,
+        ` --query SecretString --output text | node -e "console.log('${authHeaderName}: '+JSON.parse(require('fs').readFileSync(0,'utf8')).current)"`,
+      ]);
+      if (webhook.domain) {
+        new CfnOutput(this, 'DomainNameTarget', {
+          description: 'Create a DNS record (CNAME, or a Route 53 alias with DomainNameHostedZoneId) from your domain name to this',
+          value: webhook.domain.domainNameAliasDomainName,
+        });
+        new CfnOutput(this, 'DomainNameHostedZoneId', { value: webhook.domain.domainNameAliasHostedZoneId });
+      }
+    }
+    if (inbox) {
+      new CfnOutput(this, 'InboxQueueUrl', {
+        description: "Paste into Panther: Configure > Alert Destinations > Amazon SQS > 'Queue URL'",
+        value: inbox.pantherQueueUrl,
+      });
+    }
     new CfnOutput(this, 'AlertQueueUrl', { description: 'Consumers read alerts here', value: alertQueue.queueUrl });
     new CfnOutput(this, 'AlertQueueArn', { description: 'For consumer IAM policies', value: alertQueue.queueArn });
-    new CfnOutput(this, 'DeadLetterQueueUrl', {
-      description: 'Alerts consumers failed to process',
-      value: deadLetterQueue.queueUrl,
-    });
-    new CfnOutput(this, 'DeadLetterQueueArn', { value: deadLetterQueue.queueArn });
+    if (deadLetterQueue) {
+      new CfnOutput(this, 'DeadLetterQueueUrl', { description: 'Alerts consumers failed to process', value: deadLetterQueue.queueUrl });
+      new CfnOutput(this, 'DeadLetterQueueArn', { value: deadLetterQueue.queueArn });
+    }
     new CfnOutput(this, 'QuarantineQueueUrl', {
       description: 'Payloads that were not valid alerts; redrive after a schema fix',
       value: quarantineQueue.queueUrl,
     });
-    /** A shell command, assembled from literal text and deploy-time values. */
-    const command = (id: string, description: string, parts: string[]) =>
-      new CfnOutput(this, id, { description, value: Fn.join('', parts) });
-    // The value itself never appears in the template or the outputs: this command reads it.
-    command('WebhookHeaderCommand', "Prints the 'Name: value' header to add in Panther's Custom Webhook form", [
-      `aws secretsmanager get-secret-value --region ${this.region} --secret-id `,
-      webhookSecret.secretArn,
-      ` --query SecretString --output text | node -e "console.log('${authHeaderName}: '+JSON.parse(require('fs').readFileSync(0,'utf8')).current)"`,
-    ]);
     command(
       'QuarantineRedriveCommand',
       'After a schema fix: moves quarantined bodies that are alerts now to the alert queue and the routes they match',

@@ -10,43 +10,51 @@ import type { InvalidPayloadMode } from '../functions/core/settings';
 import { type AlertRoute, AlertQueues, type QueuePair } from './alert-queues';
 import { ExampleConsumer } from './example-consumer';
 import { type AlertRouteProps, checkForwarderProps, type PantherAlertForwarderProps } from './forwarder-props';
+import { PantherInbox } from './panther-inbox';
 import { WebhookReceiver } from './webhook-receiver';
 
 export type { AlertRoute, AlertRouteProps, PantherAlertForwarderProps, QueuePair };
 
 /**
- * Panther's Custom Webhook destination → API Gateway (`POST /alerts`) → a Lambda that authenticates
- * Panther's secret header and validates the alert → encrypted SQS queues, each with a dead-letter
- * queue (plus fan-out routes, a quarantine queue for what is not an alert). The Lambda answers 2xx
- * only once SQS has the alert. Composed of AlertQueues, WebhookReceiver and ExampleConsumer; every
- * prop is checked here, at synth, so that nothing deploys that would fail at a cold start.
+ * Panther → your queues, through either door or both. The webhook: Panther's Custom Webhook
+ * destination → API Gateway (`POST /alerts`) → a Lambda that authenticates Panther's secret header
+ * and validates the alert, answering 2xx only once SQS has it. The inbox: Panther's own Amazon SQS
+ * destination → a queue only Panther may send to → a processor making the same decision. Both end
+ * in the same encrypted SQS queues, each with a dead-letter queue (plus fan-out routes, a quarantine
+ * queue for what is not an alert). Composed of AlertQueues, WebhookReceiver, PantherInbox and
+ * ExampleConsumer; every prop is checked at synth (forwarder-props.ts), so that nothing deploys that
+ * would fail at a cold start.
  */
 export class PantherAlertForwarder extends Construct {
-  /** The regional REST API Panther posts to. */
-  public readonly api: apigateway.RestApi;
-  /** The URL to paste into Panther's "Custom Webhook URL" field. */
-  public readonly webhookUrl: string;
-  /** The receiver Lambda function. */
-  public readonly receiver: lambda.Function;
+  /** The webhook (secret, receiver, REST API), unless `webhook: false`. */
+  public readonly webhook?: WebhookReceiver;
+  /** The regional REST API Panther posts to (with the webhook). */
+  public readonly api?: apigateway.RestApi;
+  /** The URL to paste into Panther's "Custom Webhook URL" field (with the webhook). */
+  public readonly webhookUrl?: string;
+  /** The receiver Lambda function (with the webhook). */
+  public readonly receiver?: lambda.Function;
+  /** The inbox Panther's Amazon SQS destination sends to, when `pantherAccountIds` are given. */
+  public readonly inbox?: PantherInbox;
   /** Every queue, and the grants on them. */
   public readonly queues: AlertQueues;
   /** Where every accepted alert lands, body byte for byte, with routing attributes. */
-  public readonly alertQueue: sqs.Queue;
-  /** Where alerts go after `maxReceiveCount` failed consumer attempts. */
-  public readonly deadLetterQueue: sqs.Queue;
-  /** Authenticated bodies that were not Panther alerts, with the reason (quarantine mode). */
+  public readonly alertQueue: sqs.IQueue;
+  /** Where alerts go after `maxReceiveCount` failed consumer attempts (unknown for an existing queue given without one). */
+  public readonly deadLetterQueue?: sqs.IQueue;
+  /** Bodies that were not Panther alerts, with the reason. */
   public readonly quarantineQueue: sqs.Queue;
-  /** The shared secret, as JSON {current, previous?}; generated at deploy time, retained. */
-  public readonly webhookSecret: secretsmanager.Secret;
+  /** The shared secret, as JSON {current, previous?}; generated at deploy time, retained (with the webhook). */
+  public readonly webhookSecret?: secretsmanager.Secret;
   /** The header Panther must send the secret in. */
   public readonly authHeaderName: string;
-  /** Whether non-alerts are quarantined (202) or refused (400). */
+  /** Whether non-alerts are quarantined (202) or refused (400) by the webhook. */
   public readonly invalidPayloads: InvalidPayloadMode;
-  /** API Gateway's access log (JSON, no bodies, no headers). */
-  public readonly accessLogs: logs.LogGroup;
+  /** API Gateway's access log (JSON, no bodies, no headers), with the webhook. */
+  public readonly accessLogs?: logs.LogGroup;
   /** The fan-out routes, with their queues. */
   public readonly routes: readonly AlertRoute[];
-  /** Every queue and its dead-letter queue (alert queue first, then routes): what monitoring watches. */
+  /** Every queue and its dead-letter queue (alert queue, routes, the inbox): what monitoring watches. */
   public readonly queuePairs: readonly QueuePair[];
   /** The value of the Forwarder dimension on this forwarder's metrics: its stack and path. */
   public readonly metricsScope: string;
@@ -71,18 +79,33 @@ export class PantherAlertForwarder extends Construct {
       maxReceiveCount: config.maxReceiveCount,
       encryptionKey: config.encryptionKey,
       removalPolicy: config.queueRemovalPolicy,
+      existingQueue: config.existingQueue,
+      existingDeadLetterQueue: config.existingDeadLetterQueue,
+      queueProps: config.queueProps,
     });
     ({ queue: this.alertQueue, deadLetterQueue: this.deadLetterQueue } = this.queues.alerts);
     this.quarantineQueue = this.queues.quarantineQueue;
     this.routes = this.queues.routes;
-    this.queuePairs = this.queues.pairs;
 
-    const receiver = new WebhookReceiver(this, 'Webhook', { ...config, queues: this.queues, metricsScope: this.metricsScope });
-    this.api = receiver.api;
-    this.webhookUrl = receiver.webhookUrl;
-    this.receiver = receiver.function;
-    this.webhookSecret = receiver.secret;
-    this.accessLogs = receiver.accessLogs;
+    if (config.webhook) {
+      this.webhook = new WebhookReceiver(this, 'Webhook', { ...config, queues: this.queues, metricsScope: this.metricsScope });
+      this.api = this.webhook.api;
+      this.webhookUrl = this.webhook.webhookUrl;
+      this.receiver = this.webhook.function;
+      this.webhookSecret = this.webhook.secret;
+      this.accessLogs = this.webhook.accessLogs;
+    }
+    if (config.pantherAccountIds.length > 0) {
+      this.inbox = new PantherInbox(this, 'Inbox', {
+        queues: this.queues,
+        pantherAccountIds: config.pantherAccountIds,
+        logRetention: config.logRetention,
+        maxReceiveCount: config.maxReceiveCount,
+        removalPolicy: config.queueRemovalPolicy,
+        metricsScope: this.metricsScope,
+      });
+    }
+    this.queuePairs = [...this.queues.pairs, ...(this.inbox ? [this.inbox.pair] : [])];
 
     this.queues.grantConsumersElsewhere([
       ...config.consumerAccountIds.map((account) => new iam.AccountPrincipal(account)),
@@ -98,7 +121,7 @@ export class PantherAlertForwarder extends Construct {
   }
 
   /** The queues a subscriber may read: the alert queue and every route's queue. */
-  public get consumableQueues(): sqs.Queue[] {
+  public get consumableQueues(): sqs.IQueue[] {
     return this.queues.consumableQueues;
   }
 

@@ -1,9 +1,11 @@
-import { Duration, Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { FORWARDER_SETTINGS as SETTINGS, type InvalidPayloadMode } from '../functions/core/settings';
 import type { AlertQueues } from './alert-queues';
@@ -27,6 +29,15 @@ export interface WebhookReceiverProps {
   readonly maxSecretStaleness: Duration;
   /** Create the account-wide API Gateway CloudWatch role and log execution errors (see the forwarder's prop). */
   readonly apiGatewayCloudWatchRole: boolean;
+  /** Merged over the receiver's settings (checked by checkForwarderProps). */
+  readonly functionProps?: Partial<lambda.FunctionProps>;
+  /** Merged over the REST API's settings, `deployOptions` over the stage's (checked by checkForwarderProps). */
+  readonly restApiProps?: Partial<apigateway.RestApiProps>;
+  /** A custom domain (with its certificate) for the webhook URL. */
+  readonly domainName?: string;
+  readonly certificateArn?: string;
+  /** A regional WAFv2 web ACL for the stage. */
+  readonly webAclArn?: string;
 }
 
 /**
@@ -42,6 +53,8 @@ export class WebhookReceiver extends Construct {
   public readonly accessLogs: logs.LogGroup;
   /** API Gateway's execution log (errors only), when `apiGatewayCloudWatchRole` is set. */
   public readonly executionLogs?: logs.LogGroup;
+  /** The custom domain, when `domainName` is given: create a DNS record for its regional target. */
+  public readonly domain?: apigateway.DomainName;
 
   constructor(scope: Construct, id: string, props: WebhookReceiverProps) {
     super(scope, id);
@@ -58,13 +71,15 @@ export class WebhookReceiver extends Construct {
         'Panther cannot fetch a rotated value: rotation is a documented manual procedure with an overlap window (current + previous).',
     });
 
-    const { queues } = props;
+    const { queues, functionProps = {}, restApiProps = {} } = props;
     this.function = bundledFunction(this, 'Receiver', 'receiver', props.logRetention, {
       description: 'Validates Panther alerts and puts them on the alert queue',
       memorySize: props.memorySize,
       timeout: Duration.seconds(SETTINGS.receiverTimeoutSeconds),
       reservedConcurrentExecutions: props.reservedConcurrency,
+      ...functionProps,
       environment: {
+        ...functionProps.environment,
         QUEUE_URL: queues.alerts.queue.queueUrl,
         QUARANTINE_QUEUE_URL: queues.quarantineQueue.queueUrl,
         INVALID_PAYLOADS: props.invalidPayloads,
@@ -90,7 +105,10 @@ export class WebhookReceiver extends Construct {
       // The account-level role is a setting of the whole account and region: only when asked for.
       cloudWatchRole: props.apiGatewayCloudWatchRole,
       policy: sourceIpPolicy(props.allowedSourceIps),
+      ...restApiProps,
+      ...(props.domainName && props.certificateArn ? { domainName: this.domainOptions(props.domainName, props.certificateArn) } : {}),
       deployOptions: {
+        ...restApiProps.deployOptions,
         stageName: props.stageName,
         throttlingRateLimit: props.throttlingRateLimit,
         throttlingBurstLimit: props.throttlingBurstLimit,
@@ -116,10 +134,35 @@ export class WebhookReceiver extends Construct {
         metricsEnabled: true,
       },
     });
+    this.domain = this.api.domainName;
     this.api.root.addResource(SETTINGS.route.slice(1)).addMethod('POST', new apigateway.LambdaIntegration(this.function, { proxy: true }));
-    this.webhookUrl = this.api.urlForPath(SETTINGS.route);
+    // Through the custom domain, the base path mapping (root) leads to the stage: no stage in the path.
+    this.webhookUrl = props.domainName ? `https://${props.domainName}${SETTINGS.route}` : this.api.urlForPath(SETTINGS.route);
     if (props.apiGatewayCloudWatchRole) this.executionLogs = ownExecutionLogs(this.api, props.stageName, props.logRetention);
-    acknowledgeApiFindings(this.api);
+    if (props.webAclArn) {
+      new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+        resourceArn: this.api.deploymentStage.stageArn,
+        webAclArn: props.webAclArn,
+      });
+    }
+    acknowledgeApiFindings(this.api, props.webAclArn !== undefined);
+  }
+
+  /** A regional custom domain with TLS 1.2, its certificate in the stack's region (checked when both are known). */
+  private domainOptions(domainName: string, certificateArn: string): apigateway.DomainNameOptions {
+    const certificateRegion = certificateArn.split(':')[3];
+    const { region } = Stack.of(this);
+    if (!Token.isUnresolved(region) && !Token.isUnresolved(certificateArn) && certificateRegion !== region) {
+      throw new Error(
+        `PantherAlertForwarder: certificateArn must be in the stack's region (${region}) for a regional domain, got one in ${certificateRegion}`,
+      );
+    }
+    return {
+      domainName,
+      certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', certificateArn),
+      endpointType: apigateway.EndpointType.REGIONAL,
+      securityPolicy: apigateway.SecurityPolicy.TLS_1_2,
+    };
   }
 }
 
@@ -149,7 +192,7 @@ function sourceIpPolicy(allowed: readonly string[]): iam.PolicyDocument | undefi
 }
 
 /** cdk-nag findings on the API that are answered by design, each with its reason. */
-function acknowledgeApiFindings(api: apigateway.RestApi): void {
+function acknowledgeApiFindings(api: apigateway.RestApi, hasWebAcl: boolean): void {
   const method = api.methods[0]!;
   Validations.of(api).acknowledge({
     id: 'AwsSolutions-APIG2',
@@ -163,11 +206,13 @@ function acknowledgeApiFindings(api: apigateway.RestApi): void {
       'Panther cannot obtain Cognito tokens; requests are authenticated by the shared-secret header, optionally also by source IP.',
   };
   for (const [id, reason] of Object.entries(reasons)) Validations.of(method).acknowledge({ id, reason });
-  Validations.of(api.deploymentStage).acknowledge({
-    id: 'AwsSolutions-APIG3',
-    reason:
-      'WAF is optional here: shared-secret authentication, stage throttling and an optional source-IP allowlist cover the only caller, Panther.',
-  });
+  if (!hasWebAcl) {
+    Validations.of(api.deploymentStage).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'WAF is optional here (webAclArn): shared-secret authentication, stage throttling and an optional source-IP allowlist cover the only caller, Panther.',
+    });
+  }
   const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');
   if (!cloudWatchRole) {
     Validations.of(api.deploymentStage).acknowledge({

@@ -128,4 +128,55 @@ describe('the CDK app, with cdk-nag on as `cdk synth` runs it', () => {
     expect(Object.keys(template.findResources('AWS::ApiGateway::Account'))).toHaveLength(1);
     expect(() => app.synth()).not.toThrow();
   });
+
+  describe('the edge options from context', () => {
+    const domain = { domainName: 'alerts.example.com', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' };
+    const webAclArn = 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/panther/abc';
+
+    it('-c domainName -c certificateArn: a regional domain name, a base path mapping, and the WebhookUrl on it', () => {
+      const template = Template.fromStack(buildForwarderApp(new App({ context: domain })));
+      template.hasResourceProperties('AWS::ApiGateway::DomainName', {
+        DomainName: 'alerts.example.com',
+        EndpointConfiguration: { Types: ['REGIONAL'] },
+      });
+      expect(Object.keys(template.findResources('AWS::ApiGateway::BasePathMapping'))).toHaveLength(1);
+      expect(template.findOutputs('WebhookUrl').WebhookUrl!.Value).toBe('https://alerts.example.com/alerts');
+    });
+
+    it('-c domainName without a certificate fails, naming both', () => {
+      expect(() => buildForwarderApp(new App({ context: { domainName: 'alerts.example.com' } }))).toThrow(
+        /domainName needs certificateArn/,
+      );
+    });
+
+    it('-c webAclArn: a WebACLAssociation on the stage; a malformed ARN fails naming the key', () => {
+      const template = Template.fromStack(buildForwarderApp(new App({ context: { webAclArn } })));
+      expect(Object.keys(template.findResources('AWS::WAFv2::WebACLAssociation'))).toHaveLength(1);
+      expect(() => buildForwarderApp(new App({ context: { webAclArn: 'nope' } }))).toThrow(
+        /webAclArn must be a regional WAFv2 web ACL ARN .*, got "nope"/,
+      );
+    });
+
+    it.each<[string, Record<string, string>]>([
+      ['a custom domain', domain],
+      ['a web ACL (APIG3 satisfied, not acknowledged)', { webAclArn }],
+      [
+        'both, with the inbox and routes',
+        { ...domain, webAclArn, pantherAccountId: '123456789012', routes: '[{"name":"paging","severities":["HIGH"]}]' },
+      ],
+      ['FIFO with the account role', { fifo: 'true', apiGatewayCloudWatchRole: 'true', alarmEmail: 'a@b.c' }],
+    ])('passes cdk-nag with %s', (_name, context) => {
+      const app = new App({ context });
+      buildForwarderApp(app);
+      expect(() => app.synth()).not.toThrow();
+    });
+
+    it('without a web ACL, APIG3 is acknowledged; with one, the acknowledgement is gone and cdk-nag still passes (above)', () => {
+      const acknowledged = (context: Record<string, string>) =>
+        buildForwarderApp(new App({ context }))
+          .forwarder.api!.deploymentStage.node.metadata.filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+          .some((entry) => JSON.stringify(entry.data).includes('APIG3'));
+      expect([acknowledged({}), acknowledged({ webAclArn })]).toEqual([true, false]);
+    });
+  });
 });

@@ -93,7 +93,7 @@ describe('ForwarderMonitoring', () => {
       new ForwarderMonitoring(other, 'Monitoring', { forwarder: f });
       const alarms = Object.values(Template.fromStack(other).findResources('AWS::CloudWatch::Alarm'));
       const unauthorized = alarms.find((a) => a.Properties.MetricName === 'Unauthorized')!;
-      return { api: other.resolve(f.api.restApiName) as string, scope: unauthorized.Properties.Dimensions[0].Value as string };
+      return { api: other.resolve(f.api!.restApiName) as string, scope: unauthorized.Properties.Dimensions[0].Value as string };
     });
     expect(names[0]!.api).not.toBe(names[1]!.api);
     expect(names.map((n) => n.scope)).toEqual(['One/One/Forwarder', 'Two/Two/Forwarder']);
@@ -117,12 +117,12 @@ describe('ForwarderMonitoring', () => {
       });
       t.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: name(route.deadLetterQueue) }],
+        Dimensions: [{ Name: 'QueueName', Value: name(route.deadLetterQueue!) }],
         Threshold: 1,
       });
       t.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'ApproximateAgeOfOldestMessage',
-        Dimensions: [{ Name: 'QueueName', Value: name(route.deadLetterQueue) }],
+        Dimensions: [{ Name: 'QueueName', Value: name(route.deadLetterQueue!) }],
         Threshold: 10 * 86_400,
       });
     }

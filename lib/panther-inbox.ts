@@ -1,0 +1,98 @@
+import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
+import type { AlertQueues, QueuePair } from './alert-queues';
+import { bundledFunction } from './bundled-function';
+
+export interface PantherInboxProps {
+  /** Where the processor sends: the alert queue, the routes, the quarantine. */
+  readonly queues: AlertQueues;
+  /** Panther's AWS account ids: the only principals allowed to send to the inbox. */
+  readonly pantherAccountIds: readonly string[];
+  readonly logRetention: logs.RetentionDays;
+  /** Receives before a record that keeps failing moves to the inbox's dead-letter queue. */
+  readonly maxReceiveCount: number;
+  readonly removalPolicy: RemovalPolicy;
+  /** The value of the processor's Forwarder metric dimension (the webhook's, so both doors count together). */
+  readonly metricsScope: string;
+}
+
+/** The processor's timeout; the inbox hides a received batch six times as long (AWS's rule for Lambda sources). */
+const PROCESSOR_TIMEOUT = Duration.seconds(30);
+
+/**
+ * The private door: a queue Panther's own Amazon SQS destination sends to (`SendMessage`, body only,
+ * authorized by the queue policy alone), drained by a processor that puts every record through the
+ * webhook's decision less the header check: alerts to the alert queue and their routes, with the
+ * webhook's attributes, anything else to the quarantine. A record whose send fails is retried by
+ * SQS (partial batch failure) and, after `maxReceiveCount` tries, waits on the inbox's dead-letter
+ * queue. The inbox is standard (Panther sends no group id) and SQS-encrypted: Panther cannot use a
+ * customer-managed key without a key policy, and a message stays here only until processed.
+ */
+export class PantherInbox extends Construct {
+  public readonly queue: sqs.Queue;
+  public readonly deadLetterQueue: sqs.Queue;
+  public readonly processor: lambda.Function;
+  /** The inbox and its dead-letter queue, as monitoring watches them. */
+  public readonly pair: QueuePair;
+
+  constructor(scope: Construct, id: string, props: PantherInboxProps) {
+    super(scope, id);
+    const common = {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      maxMessageSizeBytes: SETTINGS.maxMessageBytes,
+      retentionPeriod: Duration.days(SETTINGS.retentionDays),
+      removalPolicy: props.removalPolicy,
+    };
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', common);
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the inbox’s dead-letter queue; it needs none of its own.',
+    });
+    this.queue = new sqs.Queue(this, 'Queue', {
+      ...common,
+      visibilityTimeout: Duration.seconds(PROCESSOR_TIMEOUT.toSeconds() * 6),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
+    });
+    // SendMessage only: Panther cannot read, delete or purge the inbox.
+    this.queue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'PantherSendsAlerts',
+        principals: props.pantherAccountIds.map((account) => new iam.AccountPrincipal(account)),
+        actions: ['sqs:SendMessage'],
+        resources: [this.queue.queueArn],
+      }),
+    );
+
+    const { queues } = props;
+    this.processor = bundledFunction(this, 'Processor', 'inbox-processor', props.logRetention, {
+      description: "Checks alerts from Panther's SQS destination and puts them on the alert queue",
+      memorySize: 512,
+      timeout: PROCESSOR_TIMEOUT,
+      environment: {
+        QUEUE_URL: queues.alerts.queue.queueUrl,
+        QUARANTINE_QUEUE_URL: queues.quarantineQueue.queueUrl,
+        METRICS_SCOPE: props.metricsScope,
+        ...(queues.routes.length ? { ROUTES: queues.routesJson() } : {}),
+      },
+    });
+    queues.grantSend(this.processor);
+    this.processor.addEventSource(new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true }));
+    this.pair = { id: 'Inbox', queue: this.queue, deadLetterQueue: this.deadLetterQueue };
+  }
+
+  /**
+   * The URL to paste into Panther's Amazon SQS destination, in the canonical form Panther needs (it
+   * takes the region from the host name).
+   */
+  public get pantherQueueUrl(): string {
+    const stack = Stack.of(this);
+    return `https://sqs.${stack.region}.${stack.urlSuffix}/${stack.account}/${this.queue.queueName}`;
+  }
+}
