@@ -27,6 +27,12 @@ export const SQS_LIMITS: AttemptLimits = { connectMs: 1_000, attemptMs: 1_500, m
 /** Secrets Manager: two attempts; a cached secret is served meanwhile, so this bounds only the first read. */
 export const SECRETS_MANAGER_LIMITS: AttemptLimits = { connectMs: 1_000, attemptMs: 1_500, maxAttempts: 2 };
 
+/**
+ * S3: an object is up to 1 MiB each way (PutObject in the archive processor, GetObject in replay),
+ * and S3's own latency has a longer tail than SQS's: 5 s per attempt, three attempts.
+ */
+export const S3_LIMITS: AttemptLimits = { connectMs: 1_000, attemptMs: 5_000, maxAttempts: 3 };
+
 /** The HTTP handler's settings for these limits (an SDK client's `requestHandler`, or a NodeHttpHandler's own). */
 export function requestHandlerOptions(limits: AttemptLimits) {
   return { connectionTimeout: limits.connectMs, requestTimeout: limits.attemptMs, throwOnRequestTimeout: true };

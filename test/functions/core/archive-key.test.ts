@@ -5,26 +5,10 @@ import { archivePartitionPrefixes, partitionOf, placeInArchive } from '../../../
 import { awsDateTimeToEpochMs } from '../../../functions/core/aws-date-time';
 import { awsDateTime, validAlert } from '../../corpus/arbitraries';
 import { baseAlert, VALID_CASES } from '../../corpus/panther-payloads';
+import { parsedByDate, partitionByIso } from '../../support/utc-partition';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 const alertBody = (overrides: Record<string, unknown>) => JSON.stringify(baseAlert(overrides));
-
-/**
- * The instant by another road: Date.parse reads every AWSDateTime form but an offset with seconds,
- * whose seconds are taken off by hand; Date.parse also keeps milliseconds only, cutting the rest.
- */
-function parsedByDate(value: string): number {
-  const withSeconds = /([+-])\d{2}:\d{2}:(\d{2})$/.exec(value);
-  if (withSeconds === null) return Date.parse(value);
-  const seconds = Number(withSeconds[2]) * (withSeconds[1] === '-' ? -1 : 1);
-  return Date.parse(value.slice(0, -3)) - seconds * 1000;
-}
-
-/** `dt=…/hour=…/` from Date's own ISO rendering (years 0-9999). */
-const partitionByIso = (ms: number) => {
-  const iso = new Date(ms).toISOString();
-  return `dt=${iso.slice(0, 10)}/hour=${iso.slice(11, 13)}/`;
-};
 
 describe('awsDateTimeToEpochMs', () => {
   it('names the instant Date.parse names, for every AWSDateTime form', () => {

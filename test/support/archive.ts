@@ -1,0 +1,81 @@
+/**
+ * The archive's test plumbing on a real fauxqs (SQS and S3 on one port): a fresh bucket and queue,
+ * alerts put on the archive queue as the receiver sends them, and what Lambda would hand the
+ * archive processor for them (SQS records as received from the queue).
+ */
+import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { decidePayload } from '../../functions/core/webhook-core';
+import { createQueueSender } from '../../functions/runtime/queue-sender';
+import { drainQueue } from './queue';
+
+let made = 0;
+/** A name no earlier test of this process used (lower case: buckets need it). */
+export const freshName = (what: string) => `${what}-${process.pid}-${++made}`;
+
+export async function freshBucket(s3: S3Client): Promise<string> {
+  const bucket = freshName('archive');
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  return bucket;
+}
+
+export async function freshQueue(sqs: SQSClient, attributes: Record<string, string> = {}, suffix = ''): Promise<string> {
+  return (await sqs.send(new CreateQueueCommand({ QueueName: `${freshName('queue')}${suffix}`, Attributes: attributes }))).QueueUrl!;
+}
+
+/** Sends a body as the receiver sends an accepted alert: its decision's body and routing attributes. */
+export async function sendAsReceiver(sqs: SQSClient, queueUrl: string, body: Buffer | string): Promise<void> {
+  const decision = decidePayload({ body: Buffer.from(body).toString('base64'), isBase64Encoded: true }, 'reject');
+  if (decision.action !== 'enqueue') throw new Error(`not an alert the receiver would accept: ${JSON.stringify(decision)}`);
+  const sent = await createQueueSender(sqs)(queueUrl, decision.messageBody, decision.attributes);
+  if (!sent.ok) throw new Error(`send failed: ${sent.error}`);
+}
+
+/** A received message as Lambda's SQS event source hands it to a function. */
+export function toSqsRecord(message: Message, queueArn: string): SQSRecord {
+  const system = message.Attributes ?? {};
+  return {
+    messageId: message.MessageId!,
+    receiptHandle: message.ReceiptHandle!,
+    body: message.Body!,
+    attributes: {
+      ApproximateReceiveCount: system.ApproximateReceiveCount ?? '1',
+      SentTimestamp: system.SentTimestamp!,
+      SenderId: system.SenderId ?? 'local',
+      ApproximateFirstReceiveTimestamp: system.ApproximateFirstReceiveTimestamp ?? system.SentTimestamp!,
+    },
+    messageAttributes: Object.fromEntries(
+      Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+        name,
+        { stringValue: value.StringValue, dataType: value.DataType! },
+      ]),
+    ),
+    md5OfBody: message.MD5OfBody!,
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: 'us-east-1',
+  };
+}
+
+/** Everything on the queue (exactly `expected` messages), as records. */
+export async function receiveRecords(sqs: SQSClient, queueUrl: string, expected: number): Promise<SQSRecord[]> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  const messages = await drainQueue(sqs, queueUrl, { expected });
+  if (messages.length !== expected) throw new Error(`expected ${expected} messages on ${queueUrl}, got ${messages.length}`);
+  return messages.map((message) => toSqsRecord(message, Attributes!.QueueArn!));
+}
+
+/** Records in batches of ten, as Lambda's SQS event source sends them by default. */
+export function batchesOf(records: readonly SQSRecord[]): SQSEvent[] {
+  const events: SQSEvent[] = [];
+  for (let start = 0; start < records.length; start += 10) events.push({ Records: records.slice(start, start + 10) });
+  return events;
+}
+
+/** Every key under a prefix (one page: tests write far fewer than 1,000). */
+export async function keysIn(s3: S3Client, bucket: string, prefix = ''): Promise<string[]> {
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+  if (listed.IsTruncated) throw new Error('more than one page: the test wrote more than it should');
+  return (listed.Contents ?? []).map((object) => object.Key!);
+}
