@@ -115,6 +115,36 @@ describe('the packed construct in a new CDK app', () => {
     expect(stdout).toContain('test-alert.json: ok (INFO RULE Test.Alert)');
   });
 
+  it('takes an existing alert queue: the receiver sends to it, monitoring watches it, no alert queue of its own', async () => {
+    writeFileSync(
+      join(app, 'existing.js'),
+      [
+        "const { App, Stack } = require('aws-cdk-lib');",
+        "const sqs = require('aws-cdk-lib/aws-sqs');",
+        "const { ForwarderMonitoring, PantherAlertForwarder } = require('panther-alert-forwarder');",
+        "const app = new App({ outdir: 'cdk.existing' });",
+        "const stack = new Stack(app, 'Existing', { env: { account: '111111111111', region: 'eu-west-1' } });",
+        "const existingQueue = sqs.Queue.fromQueueArn(stack, 'Team', 'arn:aws:sqs:eu-west-1:111111111111:team-alerts');",
+        "const existingDeadLetterQueue = sqs.Queue.fromQueueArn(stack, 'TeamDlq', 'arn:aws:sqs:eu-west-1:111111111111:team-alerts-dlq');",
+        "const forwarder = new PantherAlertForwarder(stack, 'Forwarder', { existingQueue, existingDeadLetterQueue });",
+        "new ForwarderMonitoring(stack, 'Monitoring', { forwarder, alarmEmails: ['ops@example.com'] });",
+        'app.synth();',
+      ].join('\n'),
+    );
+    await run(process.execPath, ['existing.js'], { cwd: app, env, timeout: 120_000 });
+    const existing = JSON.parse(readFileSync(join(app, 'cdk.existing', 'Existing.template.json'), 'utf8')) as typeof template;
+    const resources = Object.entries(existing.Resources);
+    expect(resources.filter(([, r]) => r.Type === 'AWS::SQS::Queue').map(([id]) => id)).toEqual([
+      expect.stringContaining('QuarantineQueue'),
+    ]);
+    const receiver = resources.find(([, r]) => r.Type === 'AWS::Lambda::Function' && JSON.stringify(r.Properties).includes('SECRET_ID'))!;
+    expect(JSON.stringify(receiver[1].Properties)).toContain('team-alerts');
+    const watched = resources.filter(
+      ([, r]) => r.Type === 'AWS::CloudWatch::Alarm' && JSON.stringify(r.Properties).includes('"team-alerts"'),
+    );
+    expect(watched.length).toBeGreaterThan(0);
+  }, 120_000);
+
   it('made no network request while packing, installing and synthesizing', () => {
     expect(readFileSync(guardLog, 'utf8')).toBe('');
   });
