@@ -18,6 +18,8 @@ export interface ForwardingSettings {
   readonly routes: readonly Route[];
   /** `METRICS_SCOPE`: the value of every metric's Forwarder dimension (the construct sets its stack and path). */
   readonly metricsScope: string;
+  /** `ARCHIVE_QUEUE_URL`: where every accepted alert also goes, for the S3 archive; none when unset. */
+  readonly archiveQueueUrl: string | undefined;
 }
 
 export interface ReceiverConfig extends ForwardingSettings {
@@ -53,6 +55,7 @@ export function readForwardingSettings(env: NodeJS.ProcessEnv, quarantineRequire
     requestLog: requestLog === 'json',
     routes: parseRoutes(env.ROUTES),
     metricsScope: env.METRICS_SCOPE || 'local',
+    archiveQueueUrl: url('ARCHIVE_QUEUE_URL', false),
   };
 }
 

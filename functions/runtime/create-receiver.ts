@@ -6,7 +6,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { ReceiverConfig } from '../core/receiver-config';
-import { matchingRoutes } from '../core/routes';
+import { deliveryTargets } from '../core/delivery-targets';
 import {
   combineOutcomes,
   decideOnDelivery,
@@ -69,10 +69,8 @@ export function createReceiver(config: ReceiverConfig, { send, secrets, log = ()
     const timer = setTimeout(() => deadline.abort(), Math.max(0, context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS));
     try {
       if (decision.action === 'enqueue') {
-        // The alert queue and every matching route, in parallel; a 2xx only if every send succeeded.
-        const matched = matchingRoutes(config.routes, decision.attributes);
-        const routes = matched.map((route) => route.name);
-        const queueUrls = [config.queueUrl, ...matched.map((route) => route.queueUrl)];
+        // The alert queue, every matching route and the archive, in parallel; a 2xx only if every send succeeded.
+        const { queueUrls, routes } = deliveryTargets(config, decision.attributes);
         const sent = combineOutcomes(
           await Promise.all(
             queueUrls.map((url) => send(url, decision.messageBody, decision.attributes, deadline.signal, decision.messageGroupId)),

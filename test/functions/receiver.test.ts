@@ -348,3 +348,36 @@ describe('receiver handler with routes', () => {
     expect(() => loadHandler({ ...base, ROUTES: '[{"name":"x"}]' })).toThrow(/ROUTES/);
   });
 });
+
+describe('receiver handler with an archive queue', () => {
+  it('hands every accepted alert to the archive queue too, byte for byte with the same attributes; nothing for a refusal or a quarantined body', async () => {
+    const sqs = localSqsClient(endpoint);
+    const queues = await createForwarderQueues(sqs, { name: 'archived' });
+    const archive = await createForwarderQueues(sqs, { name: 'archive-queue' });
+    const handler = loadHandler({
+      ...base,
+      QUEUE_URL: queues.queueUrl,
+      QUARANTINE_QUEUE_URL: queues.quarantineQueueUrl,
+      INVALID_PAYLOADS: 'quarantine',
+      ARCHIVE_QUEUE_URL: archive.queueUrl,
+    });
+    const body = Buffer.from(JSON.stringify(baseAlert({ severity: 'HIGH' }), null, 2));
+    expect((await invoke(handler, body)).statusCode).toBe(200);
+    expect((await invoke(handler, Buffer.from('{"not":"an alert"}'))).statusCode).toBe(202);
+    expect((await invoke(handler, body, lambdaContext(), {})).statusCode).toBe(401);
+    const [queued] = await drainQueue(sqs, queues.queueUrl, { expected: 1 });
+    const archived = await drainQueue(sqs, archive.queueUrl, { idleReceives: 1 });
+    expect(archived.map((message) => message.Body)).toEqual([body.toString('utf8')]);
+    expect(attributesOf(archived[0]!)).toEqual(attributesOf(queued!));
+  });
+
+  it('answers 502, never 2xx, when the archive queue cannot take the alert (the 2xx covers the archive too)', async () => {
+    const handler = loadHandler({ ...base, ARCHIVE_QUEUE_URL: `${queueUrl}-no-such-archive` });
+    expect((await invoke(handler, alertBody())).statusCode).toBe(502);
+    await drainQueue(localSqsClient(endpoint), queueUrl, { idleReceives: 1 });
+  });
+
+  it('fails the cold start when ARCHIVE_QUEUE_URL is not a URL', () => {
+    expect(() => loadHandler({ ...base, ARCHIVE_QUEUE_URL: 'archive' })).toThrow(/ARCHIVE_QUEUE_URL must be a queue URL/);
+  });
+});
