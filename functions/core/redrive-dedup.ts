@@ -1,7 +1,7 @@
 /**
- * The MessageDeduplicationId of a message redriven into a FIFO queue. A FIFO queue silently discards
- * a message whose deduplication id it accepted in the last five minutes, so a copy must never reuse
- * an id a FIFO queue has already seen for this message.
+ * The MessageDeduplicationId of a message redriven (or replayed from the archive) into a FIFO queue.
+ * A FIFO queue silently discards a message whose deduplication id it accepted in the last five
+ * minutes, so a copy must never reuse an id a FIFO queue has already seen for this message.
  */
 import { hash } from 'node:crypto';
 
@@ -24,4 +24,13 @@ export function redriveDeduplicationId(source: RedriveSource, dedupKey: string |
   if (source.deduplicationId === undefined) return dedupKey;
   // 64 hex characters: within SQS's 128, and JSON keeps the two parts apart.
   return hash('sha256', JSON.stringify(['redrive', source.messageId, source.deduplicationId]), 'hex');
+}
+
+/**
+ * A replayed alert's id in a FIFO queue: fresh for each replay run, so the five-minute window never
+ * discards a replayed alert (its original, or an earlier replay, may have used the receiver's id
+ * minutes ago); the same within a run, so a send the SDK repeats after a lost answer is discarded.
+ */
+export function replayDeduplicationId(runId: string, dedupKey: string): string {
+  return hash('sha256', JSON.stringify(['replay', runId, dedupKey]), 'hex');
 }

@@ -10,7 +10,8 @@ export const ROUTE_NAME = /^[A-Za-z0-9-]{1,40}$/;
 
 /** The severities an alert can have, in the schema's order (INFO … CRITICAL). */
 export const SEVERITIES: readonly string[] = schema.properties.severity.enum;
-const ALERT_TYPE = new RegExp(schema.properties.type.pattern);
+/** What an alert type looks like (the schema's pattern): UPPER_SNAKE_CASE. */
+export const ALERT_TYPE = new RegExp(schema.properties.type.pattern);
 
 /** What a route selects: all alerts when neither list is given. */
 export interface RouteFilter {

@@ -38,16 +38,4 @@ export async function deliverLikePanther(
   return { body, attempts, delivered: false };
 }
 
-/** Runs `task` over `items` with at most `concurrency` in flight. */
-export async function inParallel<T, R>(items: readonly T[], concurrency: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return results;
-}
+export { inParallel } from '../../functions/core/in-parallel';

@@ -1,0 +1,343 @@
+/**
+ * `replay` against fauxqs's real S3 and SQS: alerts archived by the archive processor are sent again
+ * for a time window, each exactly once, with the attributes the receiver would give them, worked
+ * out here independently (the alert's own fields, SHA-256 of the body).
+ */
+import { createHash } from 'node:crypto';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  archiveS3Client,
+  REPLAY_ARGS,
+  REPLAY_HELP,
+  type ReplayOptions,
+  type ReplayProgress,
+  replayRequest,
+  replaySummaryLines,
+  runReplay,
+} from '../../cli/replay';
+import { SEVERITIES } from '../../functions/core/routes';
+import { archiveProcessorDependencies, createArchiveProcessor } from '../../functions/runtime/create-archive-processor';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localS3Client, localSqsClient } from '../../functions/runtime/local-aws';
+import { baseAlert } from '../corpus/panther-payloads';
+import { batchesOf, freshBucket, freshQueue, receiveRecords, sendAsReceiver } from '../support/archive';
+import { startFaultProxy } from '../support/fault-proxy';
+import { startSqsServer, stopAll, type RunningProcess } from '../support/processes';
+import { attributesOf, drainQueue } from '../support/queue';
+import { partitionByIso } from '../support/utc-partition';
+
+const HOUR = 3_600_000;
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const two = (n: number) => String(n).padStart(2, '0');
+
+interface Archived {
+  readonly n: number;
+  readonly instant: number;
+  readonly body: string;
+  readonly alert: { id: string; severity: string; type: string; alertId: string; createdAt: string };
+}
+
+/** An instant written in a zone `minutes` east of UTC, as Panther may write createdAt. */
+function inZone(instant: number, minutes: number): string {
+  const local = new Date(instant + minutes * 60_000).toISOString().slice(0, 19);
+  if (minutes === 0) return `${local}Z`;
+  const sign = minutes > 0 ? '+' : '-';
+  return `${local}${sign}${two(Math.floor(Math.abs(minutes) / 60))}:${two(Math.abs(minutes) % 60)}`;
+}
+
+/** Twenty alerts 2.5 h apart from 2024-05-01T20:00:13Z, in four zones, of every severity, three types and four detections. */
+const T0 = Date.UTC(2024, 4, 1, 20, 0, 13);
+const ALERTS: readonly Archived[] = Array.from({ length: 20 }, (_, n) => {
+  const instant = T0 + n * 2.5 * HOUR;
+  const alert = {
+    id: `Replay.Detection${n % 4}`,
+    createdAt: inZone(instant, [0, 120, -330, 60][n % 4]!),
+    severity: SEVERITIES[n % SEVERITIES.length]!,
+    type: ['RULE', 'POLICY', 'SCHEDULED_RULE'][n % 3]!,
+    alertId: `replay-${two(n)}`,
+  };
+  return { n, instant, alert, body: JSON.stringify(baseAlert({ ...alert, title: `Replay #${n}` })) };
+});
+
+/** From inside hour 22 of 1 May (alert 1 is earlier in it) to alert 13's own instant (excluded, in hour 04 of 3 May). */
+const SINCE = Date.UTC(2024, 4, 1, 22, 50);
+const UNTIL = ALERTS[13]!.instant;
+const inWindow = (a: Archived) => a.instant >= SINCE && a.instant < UNTIL;
+/** In the hours the replay lists (the window's hours, whole). */
+const inListedHours = (a: Archived) => a.instant >= Math.floor(SINCE / HOUR) * HOUR && a.instant < Math.ceil(UNTIL / HOUR) * HOUR;
+
+let server: RunningProcess;
+let endpoint: string;
+let s3: S3Client;
+let sqs: SQSClient;
+let bucket: string;
+
+/** Archives bodies into a bucket with the archive processor, as the Lambda on the archive queue does. */
+async function archive(into: string, bodies: readonly string[]): Promise<void> {
+  const queueUrl = await freshQueue(sqs);
+  for (const body of bodies) await sendAsReceiver(sqs, queueUrl, body);
+  const config = { bucket: into, prefix: 'alerts/', requestLog: false, metricsScope: 'test' };
+  const handle = createArchiveProcessor(
+    config,
+    archiveProcessorDependencies(config, { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
+  );
+  for (const event of batchesOf(await receiveRecords(sqs, queueUrl, bodies.length))) {
+    expect(await handle(event)).toEqual({ batchItemFailures: [] });
+  }
+}
+
+beforeAll(async () => {
+  server = await startSqsServer();
+  endpoint = server.printed['SQS endpoint']!;
+  s3 = localS3Client(endpoint);
+  sqs = localSqsClient(endpoint);
+  bucket = await freshBucket(s3);
+  await archive(
+    bucket,
+    ALERTS.map((a) => a.body),
+  );
+});
+afterAll(async () => {
+  s3.destroy();
+  sqs.destroy();
+  await stopAll();
+});
+
+/** Runs a replay of the shared archive, keeping its progress events. */
+async function replay(options: Partial<ReplayOptions> & Pick<ReplayOptions, 'to'>, env: NodeJS.ProcessEnv = {}) {
+  const events: ReplayProgress[] = [];
+  const summary = await runReplay(
+    { since: new Date(SINCE), until: new Date(UNTIL), bucket, s3, sqs, progress: (event) => events.push(event), ...options },
+    env,
+  );
+  return { summary, events };
+}
+
+/** What the receiver would have set, from the alert's own fields. */
+const expectedAttributes = (a: Archived) => ({
+  severity: a.alert.severity,
+  type: a.alert.type,
+  detectionId: a.alert.id,
+  alertId: a.alert.alertId,
+  dedupKey: sha256(a.body),
+});
+
+/** Every message on the queue (reading one more than expected, to see any extra). */
+const everything = (queueUrl: string, expected: number) => drainQueue(sqs, queueUrl, { expected: expected + 1, idleReceives: 2 });
+
+function expectExactlyOnce(messages: readonly Message[], expected: readonly Archived[]): void {
+  expect(messages.map((m) => m.Body).sort()).toEqual(expected.map((a) => a.body).sort());
+  for (const message of messages) {
+    const archived = expected.find((a) => a.body === message.Body)!;
+    expect(attributesOf(message)).toEqual(expectedAttributes(archived));
+  }
+}
+
+describe('replay', () => {
+  it('sends each alert created in [since, until) exactly once, with the attributes the receiver would set', async () => {
+    const expected = ALERTS.filter(inWindow);
+    expect(expected.length).toBeGreaterThan(5);
+    const to = await freshQueue(sqs);
+    const { summary, events } = await replay({ to });
+
+    expectExactlyOnce(await everything(to, expected.length), expected);
+    const skipped = ALERTS.filter((a) => inListedHours(a) && !inWindow(a));
+    expect(skipped.map((a) => a.n)).toEqual([1, 13]);
+    expect(summary).toEqual({ matched: expected.length, sent: expected.length, skippedByFilter: skipped.length, failed: [] });
+    expect(events.filter((e) => e.outcome === 'sent')).toHaveLength(expected.length);
+    expect(new Set(events.map((e) => e.key)).size).toBe(events.length);
+  });
+
+  it('keeps only the severities and types asked for', async () => {
+    const expected = ALERTS.filter((a) => inWindow(a) && ['HIGH', 'CRITICAL'].includes(a.alert.severity) && a.alert.type === 'RULE');
+    expect(expected.length).toBeGreaterThan(0);
+    const to = await freshQueue(sqs);
+    const { summary } = await replay({ to, severity: ['HIGH', 'CRITICAL'], type: ['RULE'] });
+    expectExactlyOnce(await everything(to, expected.length), expected);
+    expect(summary).toMatchObject({ sent: expected.length, skippedByFilter: ALERTS.filter(inListedHours).length - expected.length });
+  });
+
+  it('sends nothing on a dry run, and says what it would send', async () => {
+    const expected = ALERTS.filter(inWindow);
+    const to = await freshQueue(sqs);
+    const { summary, events } = await replay({ to, dryRun: true });
+    expect(summary).toEqual({ matched: expected.length, sent: 0, skippedByFilter: 2, failed: [] });
+    expect(events.filter((e) => e.outcome === 'would-send')).toHaveLength(expected.length);
+    expect(await drainQueue(sqs, to, { idleReceives: 1 })).toEqual([]);
+    expect(replaySummaryLines(summary, true)).toEqual([
+      `Dry run: ${expected.length} alert(s) would be sent; 2 outside the window or filters.`,
+    ]);
+  });
+
+  it('into a FIFO queue: one group per detection in createdAt order, and a second run is not eaten by the deduplication window', async () => {
+    const expected = ALERTS.filter(inWindow);
+    const to = await freshQueue(sqs, { FifoQueue: 'true', ContentBasedDeduplication: 'false' }, '.fifo');
+    const runs: Message[][] = [];
+    for (let run = 0; run < 2; run += 1) {
+      expect((await replay({ to })).summary).toMatchObject({ sent: expected.length, failed: [] });
+      runs.push(await everything(to, expected.length));
+    }
+    for (const messages of runs) {
+      expectExactlyOnce(messages, expected);
+      for (const message of messages) {
+        const archived = expected.find((a) => a.body === message.Body)!;
+        expect(message.Attributes?.MessageGroupId).toBe(archived.alert.id);
+        expect(message.Attributes?.MessageDeduplicationId).toMatch(/^[0-9a-f]{64}$/);
+      }
+      const groups = new Map<string, number[]>();
+      for (const message of messages) {
+        const archived = expected.find((a) => a.body === message.Body)!;
+        groups.set(archived.alert.id, [...(groups.get(archived.alert.id) ?? []), archived.instant]);
+      }
+      for (const instants of groups.values()) expect(instants).toEqual([...instants].sort((a, b) => a - b));
+    }
+    const ids = (messages: Message[]) => new Set(messages.map((m) => m.Attributes?.MessageDeduplicationId));
+    expect([...ids(runs[0]!)].filter((id) => ids(runs[1]!).has(id))).toEqual([]);
+  });
+
+  it("sends a detection's alerts of one hour into a FIFO queue in createdAt order, whatever order their keys list in", async () => {
+    const own = await freshBucket(s3);
+    const start = Date.UTC(2024, 6, 1, 9, 0, 7);
+    const bodies = Array.from({ length: 6 }, (_, n) =>
+      JSON.stringify(baseAlert({ id: 'Replay.Ordered', createdAt: inZone(start + n * 7 * 60_000, 60), alertId: `ordered-${n}` })),
+    );
+    // The premise: listed by key (their hashes), they would go out in another order.
+    expect([...bodies].sort((a, b) => (sha256(a) < sha256(b) ? -1 : 1))).not.toEqual(bodies);
+    await archive(own, bodies);
+    const to = await freshQueue(sqs, { FifoQueue: 'true', ContentBasedDeduplication: 'false' }, '.fifo');
+    const window = { since: new Date(start - 7_000), until: new Date(start - 7_000 + HOUR) };
+    expect((await replay({ to, bucket: own, ...window })).summary).toMatchObject({ sent: bodies.length, failed: [] });
+    expect((await everything(to, bodies.length)).map((m) => m.Body)).toEqual(bodies);
+  });
+
+  it('reports every object it cannot use, by key, sends the rest, and fails the run', async () => {
+    const own = await freshBucket(s3);
+    const good = ALERTS.filter(inWindow).slice(0, 3);
+    await archive(
+      own,
+      good.map((a) => a.body),
+    );
+    const bad = {
+      [`alerts/dt=2024-05-02/hour=01/${'a'.repeat(64)}.json`]: 'not json at all',
+      [`alerts/dt=2024-05-02/hour=07/${'b'.repeat(64)}.json`]: JSON.stringify(
+        baseAlert({ createdAt: '2024-05-02T07:00:00Z', severity: 'URGENT' }),
+      ),
+    };
+    for (const [key, body] of Object.entries(bad)) await s3.send(new PutObjectCommand({ Bucket: own, Key: key, Body: body }));
+    const to = await freshQueue(sqs);
+    const { summary, events } = await replay({ to, bucket: own });
+
+    expect(summary.failed.map((f) => f.key).sort()).toEqual(Object.keys(bad).sort());
+    expect(summary.failed.every((f) => f.reason.startsWith('is not a Panther alert'))).toBe(true);
+    expect(summary.failed.find((f) => f.key.includes('hour=07'))?.reason).toContain('severity');
+    expect(summary.sent).toBe(good.length);
+    expectExactlyOnce(await everything(to, good.length), good);
+    expect(
+      events
+        .filter((e) => e.outcome === 'failed')
+        .map((e) => e.key)
+        .sort(),
+    ).toEqual(Object.keys(bad).sort());
+    const lines = replaySummaryLines(summary, false);
+    expect(lines[1]).toBe('2 object(s) failed:');
+    for (const key of Object.keys(bad)) expect(lines.some((line) => line.includes(key))).toBe(true);
+  });
+
+  it('reports an object S3 would not hand over', async () => {
+    const [only] = ALERTS.filter(inWindow);
+    const hourOf = Math.floor(only!.instant / HOUR) * HOUR;
+    const proxy = await startFaultProxy(endpoint);
+    const broken = localS3Client(proxy.endpoint);
+    try {
+      // The listing goes through; every GetObject attempt gets a 500.
+      proxy.plan(['pass'], 'error500');
+      const to = await freshQueue(sqs);
+      const { summary } = await replay({ to, s3: broken, since: new Date(hourOf), until: new Date(hourOf + HOUR) });
+      expect(summary.failed).toEqual([
+        {
+          key: `alerts/${partitionByIso(only!.instant)}${sha256(only!.body)}.json`,
+          reason: expect.stringMatching(/^could not be read/),
+        },
+      ]);
+      expect(summary.sent).toBe(0);
+      expect(proxy.seen.filter((fault) => fault === 'error500')).toHaveLength(3);
+    } finally {
+      broken.destroy();
+      await proxy.close();
+    }
+  });
+
+  it('reads the bucket from ARCHIVE_BUCKET, and S3 from AWS_ENDPOINT_URL_S3 when no endpoint is given', async () => {
+    const expected = ALERTS.filter(inWindow);
+    const standard = {
+      AWS_ENDPOINT_URL_S3: endpoint,
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    };
+    const before = { ...process.env };
+    Object.assign(process.env, standard);
+    const client = archiveS3Client();
+    try {
+      const to = await freshQueue(sqs);
+      const { summary } = await replay({ to, s3: client, bucket: undefined }, { ARCHIVE_BUCKET: bucket });
+      expect(summary).toMatchObject({ sent: expected.length, failed: [] });
+      expectExactlyOnce(await everything(to, expected.length), expected);
+    } finally {
+      client.destroy();
+      for (const name of Object.keys(standard)) {
+        if (before[name] === undefined) delete process.env[name];
+        else process.env[name] = before[name];
+      }
+    }
+  });
+
+  it('needs a bucket and a window that is not empty', async () => {
+    const to = await freshQueue(sqs);
+    await expect(replay({ to, bucket: undefined })).rejects.toThrow('ARCHIVE_BUCKET');
+    await expect(replay({ to, until: new Date(SINCE) })).rejects.toThrow('since must be before until');
+  });
+});
+
+describe('replay options', () => {
+  const now = new Date('2024-06-01T12:00:00Z');
+
+  it('reads dates as UTC midnight, times with their zone, lists by repetition or commas, and until as now by default', () => {
+    expect(
+      replayRequest(
+        { since: '2024-05-01', to: 'https://sqs.eu-west-1.amazonaws.com/1/q', severity: ['HIGH,CRITICAL'], type: ['RULE'] },
+        now,
+      ),
+    ).toEqual({
+      since: new Date('2024-05-01T00:00:00Z'),
+      until: now,
+      to: 'https://sqs.eu-west-1.amazonaws.com/1/q',
+      severity: ['HIGH', 'CRITICAL'],
+      type: ['RULE'],
+      dryRun: false,
+      bucket: undefined,
+      prefix: undefined,
+      endpoint: undefined,
+    });
+    expect(replayRequest({ since: '2024-05-01T15:00:00+02:00', until: '2024-05-02', to: 'http://127.0.0.1:1/q' }, now)).toMatchObject({
+      since: new Date('2024-05-01T13:00:00Z'),
+      until: new Date('2024-05-02T00:00:00Z'),
+    });
+  });
+
+  it.each([
+    [{ to: 'http://127.0.0.1:1/q' }, '--since'],
+    [{ since: '2024-05-01' }, '--to'],
+    [{ since: '2024-05-01T10:00:00', to: 'http://127.0.0.1:1/q' }, '--since must be a date'],
+    [{ since: '2024-05-01', until: '2024-04-30', to: 'http://127.0.0.1:1/q' }, 'before --until'],
+    [{ since: '2024-05-01', to: 'http://127.0.0.1:1/q', severity: ['HIHG'] }, 'is not one of INFO'],
+    [{ since: '2024-05-01', to: 'http://127.0.0.1:1/q', type: ['rule'] }, 'not an alert type'],
+    [{ since: '2024-05-01', to: 'http://127.0.0.1:1/q', prefix: 'Alerts' }, '--prefix'],
+  ])('refuses %j, naming %s', (values, message) => {
+    expect(() => replayRequest(values, now)).toThrow(message);
+  });
+
+  it('documents every option it takes', () => {
+    for (const option of Object.keys(REPLAY_ARGS)) expect(REPLAY_HELP).toContain(`--${option}`);
+  });
+});
