@@ -370,7 +370,9 @@ describe('the inbox processor', () => {
     expect(() => readInboxConfig({ QUARANTINE_QUEUE_URL: 'http://127.0.0.1/q' })).toThrow(/QUEUE_URL must be a queue URL/);
     const both = { QUEUE_URL: 'http://127.0.0.1/q', QUARANTINE_QUEUE_URL: 'http://127.0.0.1/quarantine' };
     expect(() => readInboxConfig({ ...both, REQUEST_LOG: 'yes' })).toThrow(/REQUEST_LOG must be json or off/);
-    expect(() => readInboxConfig({ ...both, ROUTES: '[{"name":"x","severities":["URGENT"],"queueUrl":"http://127.0.0.1/x"}]' })).toThrow(/URGENT/);
+    expect(() => readInboxConfig({ ...both, ROUTES: '[{"name":"x","severities":["URGENT"],"queueUrl":"http://127.0.0.1/x"}]' })).toThrow(
+      /URGENT/,
+    );
     expect(readInboxConfig(both)).toEqual({
       queueUrl: both.QUEUE_URL,
       quarantineQueueUrl: both.QUARANTINE_QUEUE_URL,
