@@ -15,6 +15,9 @@
  *   webhook           false: no API Gateway, no secret, no receiver (the inbox is then the only door)
  *   domainName, certificateArn  a custom domain (regional, its ACM certificate) for the webhook URL
  *   webAclArn         a regional WAFv2 web ACL associated with the API stage
+ *   archive           false: no S3 archive (on by default)
+ *   archiveDays       how many days the archive keeps an alert (default 365)
+ *   archiveLock       true: S3 Object Lock (compliance) on the archive for archiveDays
  */
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -46,6 +49,9 @@ export function buildForwarderApp(app: App): PantherAlertForwarderStack {
       domainName: context.string('domainName'),
       certificateArn: context.string('certificateArn'),
       webAclArn: context.string('webAclArn'),
+      archive: context.boolean('archive'),
+      archiveDays: context.number('archiveDays'),
+      archiveLock: context.boolean('archiveLock'),
     },
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -153,7 +153,7 @@ export class ForwarderMonitoring extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    const { api, receiver, inbox } = forwarder;
+    const { api, receiver } = forwarder;
     if (api && receiver) {
       // Panther drops a delivery after its last refused retry. Counted by the receiver itself, so only
       // POST /alerts from allowed addresses counts: other paths and resource-policy denials never do.
@@ -184,12 +184,16 @@ export class ForwarderMonitoring extends Construct {
         ...atLeastOne,
       });
     }
-    if (inbox) {
-      // A failed send is a failed record (retried by SQS), not an error: errors mean the processor itself broke.
-      alarm('InboxProcessorErrors', 'The inbox processor failed (Lambda errors): alerts wait on the inbox, SQS retries them', {
-        metric: inbox.processor.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-        ...atLeastOne,
-      });
+    for (const processor of forwarder.processors) {
+      // A failed send or write is a failed record (retried by SQS), not an error: errors mean the processor itself broke.
+      alarm(
+        `${processor.id}ProcessorErrors`,
+        `The ${processor.id.toLowerCase()} processor failed (Lambda errors): its queue keeps the alerts, SQS retries them`,
+        {
+          metric: processor.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+          ...atLeastOne,
+        },
+      );
     }
     if (props.noAlertHours !== undefined) {
       if (!Number.isInteger(props.noAlertHours) || props.noAlertHours < 1 || props.noAlertHours > 24) {
@@ -252,8 +256,8 @@ function ownAlarmTopic(scope: Construct): sns.Topic {
   return topic;
 }
 
-/** One row per door: the webhook's API and receiver, the inbox's processor. */
-function doorWidgets({ api, receiver, inbox }: PantherAlertForwarder): cloudwatch.IWidget[] {
+/** One row: the webhook's API and receiver, and every processor (inbox, archive). */
+function doorWidgets({ api, receiver, processors }: PantherAlertForwarder): cloudwatch.IWidget[] {
   const fn = (title: string, f: lambda.IFunction) =>
     new cloudwatch.GraphWidget({
       title,
@@ -273,6 +277,6 @@ function doorWidgets({ api, receiver, inbox }: PantherAlertForwarder): cloudwatc
           fn('Receiver', receiver),
         ]
       : []),
-    ...(inbox ? [fn('Inbox processor', inbox.processor)] : []),
+    ...processors.map((processor) => fn(`${processor.id} processor`, processor.function)),
   ];
 }

@@ -153,6 +153,25 @@ export interface PantherAlertForwarderProps {
    */
   readonly pantherAccountIds?: string[];
   /**
+   * Keep every accepted alert in an S3 archive (encrypted, versioned, TLS-only, retained), queryable
+   * with Athena, replayable by time range. Costs, per million ~3 KB alerts: ~$5 of S3 PUTs, an
+   * archive-queue send/receive/delete (~$1.20) and a Lambda batch per 10 alerts; storage ~$0.07 per
+   * month (S3 Standard, $0.023 per GB-month); docs/archive.md has the rest.
+   * @default true
+   */
+  readonly archive?: boolean;
+  /**
+   * How many days the archive keeps an alert (then S3 deletes it).
+   * @default 365
+   */
+  readonly archiveDays?: number;
+  /**
+   * S3 Object Lock in compliance mode for `archiveDays`: nobody, root included, can delete or
+   * overwrite an archived alert before then. Can never be turned off for that bucket.
+   * @default false
+   */
+  readonly archiveLock?: boolean;
+  /**
    * An alert queue you already have (wired to your consumers) instead of a new one: the receiver
    * sends to it, monitoring watches it, routes and the quarantine are still created. It must take
    * 1 MiB messages; a FIFO queue needs `fifo: true`. With a customer-managed key on it, the receiver
@@ -167,7 +186,7 @@ export interface PantherAlertForwarderProps {
    */
   readonly existingDeadLetterQueue?: sqs.IQueue;
   /**
-   * Settings merged over ours for every queue this construct creates (e.g. `fifoThroughputLimit`,
+   * Settings merged over ours for the alert, route, dead-letter and quarantine queues (e.g. `fifoThroughputLimit`,
    * `deduplicationScope`, `dataKeyReuse`). What carries a promise is refused at synth with the reason:
    * TLS-only, 1 MiB messages, encryption, the FIFO and dead-letter wiring, names; and what has a prop
    * of its own (retention, visibility, removal policy, key) is set through that prop.
@@ -250,6 +269,9 @@ export const FORWARDER_DEFAULTS = {
   apiGatewayCloudWatchRole: false,
   webhook: true,
   pantherAccountIds: [] as string[],
+  archive: true,
+  archiveDays: 365,
+  archiveLock: false,
 } satisfies Omit<Required<PantherAlertForwarderProps>, OptionalWithoutDefault>;
 
 /** Props whose absence is itself the default (nothing of the kind, or the construct's own). */
@@ -327,6 +349,10 @@ export function checkForwarderProps(props: PantherAlertForwarderProps): Forwarde
     "12-digit AWS account ids (Panther's; context pantherAccountId)",
   );
   if (!config.webhook) checkWithoutWebhook(given, fail);
+  if (!config.archive) {
+    for (const prop of ['archiveDays', 'archiveLock'] as const)
+      if (given[prop] !== undefined) fail(prop, 'applies to the archive, which archive: false leaves out');
+  }
   eachOf('consumerRoleArns', config.consumerRoleArns, (arn) => ROLE_ARN.test(arn), 'IAM role ARNs (arn:aws:iam::<account>:role/<name>)');
   eachOf('allowedSourceIps', config.allowedSourceIps, isIpOrCidr, 'IPv4/IPv6 addresses or CIDR blocks');
   invalidPayloadMode(config.invalidPayloads, 'PantherAlertForwarder: invalidPayloads');

@@ -71,6 +71,26 @@ export class PantherAlertForwarderStack extends Stack {
         value: inbox.pantherQueueUrl,
       });
     }
+    const { archive } = this.forwarder;
+    if (archive) {
+      new CfnOutput(this, 'ArchiveS3Uri', {
+        description: 'Every accepted alert, byte for byte',
+        value: `s3://${archive.bucket.bucketName}/${archive.prefix}`,
+      });
+      new CfnOutput(this, 'AthenaWorkGroup', {
+        description: 'Query the archive with SQL here (saved queries included)',
+        value: archive.workGroup,
+      });
+      new CfnOutput(this, 'ArchiveTable', {
+        description: 'The Glue table over the archive',
+        value: `${archive.database}.${archive.table}`,
+      });
+      command('ArchiveReplayCommand', 'Sends the alerts archived in a time window to a queue again', [
+        'npx panther-forwarder replay --bucket ',
+        archive.bucket.bucketName,
+        ` --prefix ${archive.prefix} --since <ISO time> --until <ISO time> --to <queue URL>`,
+      ]);
+    }
     new CfnOutput(this, 'AlertQueueUrl', { description: 'Consumers read alerts here', value: alertQueue.queueUrl });
     new CfnOutput(this, 'AlertQueueArn', { description: 'For consumer IAM policies', value: alertQueue.queueArn });
     if (deadLetterQueue) {

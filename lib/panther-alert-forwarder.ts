@@ -8,6 +8,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { InvalidPayloadMode } from '../functions/core/settings';
 import { type AlertRoute, AlertQueues, type QueuePair } from './alert-queues';
+import { AlertArchive } from './alert-archive';
+import { ArchivePipeline } from './archive-pipeline';
 import { ExampleConsumer } from './example-consumer';
 import { type AlertRouteProps, checkForwarderProps, type PantherAlertForwarderProps } from './forwarder-props';
 import { PantherInbox } from './panther-inbox';
@@ -36,6 +38,12 @@ export class PantherAlertForwarder extends Construct {
   public readonly receiver?: lambda.Function;
   /** The inbox Panther's Amazon SQS destination sends to, when `pantherAccountIds` are given. */
   public readonly inbox?: PantherInbox;
+  /** The S3 archive (bucket, Glue table, Athena workgroup), unless `archive: false`. */
+  public readonly archive?: AlertArchive;
+  /** The archive queue and the processor that writes to the archive, unless `archive: false`. */
+  public readonly archiving?: ArchivePipeline;
+  /** The functions that drain a queue (inbox, archive): what monitoring watches for errors. */
+  public readonly processors: readonly { readonly id: string; readonly function: lambda.IFunction }[];
   /** Every queue, and the grants on them. */
   public readonly queues: AlertQueues;
   /** Where every accepted alert lands, body byte for byte, with routing attributes. */
@@ -87,8 +95,25 @@ export class PantherAlertForwarder extends Construct {
     this.quarantineQueue = this.queues.quarantineQueue;
     this.routes = this.queues.routes;
 
+    if (config.archive) {
+      this.archive = new AlertArchive(this, 'Archive', {
+        archiveDays: config.archiveDays,
+        objectLock: config.archiveLock,
+        encryptionKey: config.encryptionKey,
+      });
+      this.archiving = new ArchivePipeline(this, 'Archiving', {
+        archive: this.archive,
+        encryptionKey: config.encryptionKey,
+        logRetention: config.logRetention,
+        maxReceiveCount: config.maxReceiveCount,
+        removalPolicy: config.queueRemovalPolicy,
+        metricsScope: this.metricsScope,
+      });
+    }
+    const { archiving } = this;
+
     if (config.webhook) {
-      this.webhook = new WebhookReceiver(this, 'Webhook', { ...config, queues: this.queues, metricsScope: this.metricsScope });
+      this.webhook = new WebhookReceiver(this, 'Webhook', { ...config, queues: this.queues, metricsScope: this.metricsScope, archiving });
       this.api = this.webhook.api;
       this.webhookUrl = this.webhook.webhookUrl;
       this.receiver = this.webhook.function;
@@ -103,14 +128,20 @@ export class PantherAlertForwarder extends Construct {
         maxReceiveCount: config.maxReceiveCount,
         removalPolicy: config.queueRemovalPolicy,
         metricsScope: this.metricsScope,
+        archiving,
       });
     }
-    this.queuePairs = [...this.queues.pairs, ...(this.inbox ? [this.inbox.pair] : [])];
+    const drained = [this.inbox, archiving].filter((part) => part !== undefined);
+    this.queuePairs = [...this.queues.pairs, ...drained.map((part) => part.pair)];
+    this.processors = drained.map((part) => ({ id: part.pair.id, function: part.processor }));
 
-    this.queues.grantConsumersElsewhere([
+    const consumers = [
       ...config.consumerAccountIds.map((account) => new iam.AccountPrincipal(account)),
       ...config.consumerRoleArns.map((arn) => new iam.ArnPrincipal(arn)),
-    ]);
+    ];
+    this.queues.grantConsumersElsewhere(consumers);
+    // Whoever may read the alerts may read their archive.
+    this.archive?.grantReadToPrincipals(consumers);
     if (config.exampleConsumer) {
       this.exampleConsumer = new ExampleConsumer(this, 'Example', {
         queue: this.alertQueue,
@@ -128,5 +159,10 @@ export class PantherAlertForwarder extends Construct {
   /** Lets a role or function in this account consume the alert and route queues (and decrypt them). */
   public grantConsumeMessages(grantee: iam.IGrantable): void {
     this.queues.grantConsumeMessages(grantee);
+  }
+
+  /** Lets a role in this account query the archive with Athena (and read it); nothing without the archive. */
+  public grantQueryArchive(grantee: iam.IGrantable): void {
+    this.archive?.grantQuery(grantee);
   }
 }

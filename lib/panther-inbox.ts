@@ -7,6 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
 import type { AlertQueues, QueuePair } from './alert-queues';
+import type { ArchivePipeline } from './archive-pipeline';
 import { bundledFunction } from './bundled-function';
 
 export interface PantherInboxProps {
@@ -20,6 +21,8 @@ export interface PantherInboxProps {
   readonly removalPolicy: RemovalPolicy;
   /** The value of the processor's Forwarder metric dimension (the webhook's, so both doors count together). */
   readonly metricsScope: string;
+  /** Where accepted alerts also go, for the S3 archive. */
+  readonly archiving?: ArchivePipeline;
 }
 
 /** The processor's timeout; the inbox hides a received batch six times as long (AWS's rule for Lambda sources). */
@@ -80,9 +83,11 @@ export class PantherInbox extends Construct {
         QUARANTINE_QUEUE_URL: queues.quarantineQueue.queueUrl,
         METRICS_SCOPE: props.metricsScope,
         ...(queues.routes.length ? { ROUTES: queues.routesJson() } : {}),
+        ...(props.archiving ? { ARCHIVE_QUEUE_URL: props.archiving.queue.queueUrl } : {}),
       },
     });
     queues.grantSend(this.processor);
+    props.archiving?.grantSend(this.processor);
     this.processor.addEventSource(new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true }));
     this.pair = { id: 'Inbox', queue: this.queue, deadLetterQueue: this.deadLetterQueue };
   }

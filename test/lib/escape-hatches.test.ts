@@ -32,8 +32,9 @@ describe('an existing alert queue', () => {
     existingDeadLetterQueue: sqs.Queue.fromQueueArn(stack, 'ExistingDlq', dlqArn),
   }));
 
-  it('creates no alert queue or dead-letter queue of its own: only the quarantine', () => {
-    expect(Object.keys(template.findResources('AWS::SQS::Queue'))).toEqual([expect.stringContaining('QuarantineQueue')]);
+  it('creates no alert queue or dead-letter queue of its own: only the quarantine (and the archive queue pair)', () => {
+    const ids = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => !id.includes('Archiving'));
+    expect(ids).toEqual([expect.stringContaining('QuarantineQueue')]);
   });
 
   it('has the receiver send to it', () => {
@@ -100,7 +101,9 @@ describe('queueProps, functionProps and restApiProps', () => {
   });
 
   it('merge over our settings', () => {
-    for (const queue of Object.values(template.findResources('AWS::SQS::Queue'))) {
+    const alertPath = Object.entries(template.findResources('AWS::SQS::Queue')).filter(([id]) => id.includes('ForwarderQueues'));
+    expect(alertPath.length).toBe(3);
+    for (const [, queue] of alertPath) {
       expect(queue.Properties.ReceiveMessageWaitTimeSeconds).toBe(20);
       expect(queue.Properties.MaximumMessageSize).toBe(1_048_576);
     }

@@ -52,16 +52,19 @@ describe('consumers in other accounts', () => {
     ]);
   });
 
-  it('adds them to the key policy for kms:Decrypt only, and only through SQS', () => {
+  it('adds them to the key policy for kms:Decrypt only, and only through SQS (the queues) or S3 (the archive)', () => {
     const keyPolicy =
       template.findResources('AWS::KMS::Key')[Object.keys(template.findResources('AWS::KMS::Key'))[0]!]!.Properties.KeyPolicy;
     const forConsumers = (keyPolicy.Statement as Array<Record<string, unknown>>).filter((s) =>
       JSON.stringify(s.Principal).includes('222222222222'),
     );
-    expect(forConsumers).toEqual([expect.objectContaining({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' })]);
-    expect(forConsumers[0]!.Condition).toEqual({
-      StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', [`sqs.${stack.region}.`, { Ref: 'AWS::URLSuffix' }]] } },
+    const through = (service: string) => ({
+      StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', [`${service}.${stack.region}.`, { Ref: 'AWS::URLSuffix' }]] } },
     });
+    expect(forConsumers).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: through('sqs') }),
+      expect.objectContaining({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: through('s3') }),
+    ]);
   });
 
   it('does not open the quarantine or dead-letter queues to them', () => {

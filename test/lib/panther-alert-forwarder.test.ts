@@ -16,8 +16,11 @@ const template = synth((stack) => {
   forwarder = new PantherAlertForwarder(stack, 'Forwarder');
 });
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+/** The statements of the receiver's role (other functions, e.g. the archive processor, have their own). */
 const statementsOf = (tpl: Template): Statement[] =>
-  Object.values(tpl.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+  Object.values(tpl.findResources('AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties.Roles).includes('WebhookReceiverRole'))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
 const queueLogicalId = (id: string) => Object.keys(template.findResources('AWS::SQS::Queue')).find((k) => k.includes(id))!;
 
 describe('PantherAlertForwarder defaults', () => {
@@ -111,7 +114,7 @@ describe('PantherAlertForwarder defaults', () => {
     });
   });
 
-  it('lets the receiver call sqs:SendMessage on the alert and quarantine queues and nothing else on SQS', () => {
+  it('lets the receiver call sqs:SendMessage on the alert, quarantine and archive queues and nothing else on SQS', () => {
     const sqsStatements = statementsOf(template).filter((s) => [s.Action].flat().some((a) => a.startsWith('sqs:')));
     expect(sqsStatements).toEqual([
       expect.objectContaining({
@@ -119,18 +122,23 @@ describe('PantherAlertForwarder defaults', () => {
         Action: 'sqs:SendMessage',
         Resource: [{ 'Fn::GetAtt': [queueLogicalId('AlertQueue'), 'Arn'] }, { 'Fn::GetAtt': [queueLogicalId('QuarantineQueue'), 'Arn'] }],
       }),
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [queueLogicalId('ArchivingQueue'), 'Arn'] },
+      }),
     ]);
   });
 
   it('gives the receiver its own role: its log group, its secret, its queues; no managed policy', () => {
-    const roles = Object.values(template.findResources('AWS::IAM::Role')).filter((r) =>
-      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'),
-    );
+    const roles = Object.entries(template.findResources('AWS::IAM::Role'))
+      .filter(([id]) => id.includes('WebhookReceiverRole'))
+      .map(([, r]) => r);
     expect(roles).toHaveLength(1);
     expect(roles[0]!.Properties.ManagedPolicyArns).toBeUndefined();
     const actions = statementsOf(template).flatMap((s) => [s.Action].flat());
     expect(actions.sort()).toEqual(
-      ['logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue', 'sqs:SendMessage'].sort(),
+      ['logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue', 'sqs:SendMessage', 'sqs:SendMessage'].sort(),
     );
   });
 
@@ -183,7 +191,7 @@ describe('PantherAlertForwarder defaults', () => {
     expect(format).not.toMatch(/input\.body|requestOverride|\.header|Authorization/i);
     expect(stage.Properties.MethodSettings).toEqual([expect.objectContaining({ DataTraceEnabled: false })]);
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(logGroups.length).toBe(2);
+    expect(logGroups.length).toBe(3); // the receiver's, the access log, the archive processor's
     for (const group of logGroups) expect(group.Properties.RetentionInDays).toBe(365);
   });
 
@@ -250,6 +258,7 @@ describe('PantherAlertForwarder props', () => {
       expect(queue.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] });
     }
     const kmsActions = statementsOf(custom).filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:')));
+    // The queues' key, to send to the alert, quarantine and archive queues; nothing else.
     expect(kmsActions).toEqual([expect.objectContaining({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'] })]);
   });
 

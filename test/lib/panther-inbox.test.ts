@@ -94,7 +94,11 @@ describe('-c webhook=false', () => {
     const types = Object.values(only.toJSON().Resources as Record<string, { Type: string }>).map((r) => r.Type);
     expect(types.filter((type) => type.startsWith('AWS::ApiGateway::'))).toEqual([]);
     expect(types).not.toContain('AWS::SecretsManager::Secret');
-    expect(Object.keys(only.findResources('AWS::Lambda::Function'))).toEqual([expect.stringContaining('InboxProcessor')]);
+    const functions = Object.entries(only.findResources('AWS::Lambda::Function'));
+    expect(functions.map(([id]) => id).sort()).toEqual([
+      expect.stringContaining('ArchivingProcessor'),
+      expect.stringContaining('InboxProcessor'),
+    ]);
     expect(only.findOutputs('WebhookUrl')).toEqual({});
     expect(only.findOutputs('InboxQueueUrl')).not.toEqual({});
     expect(() => privateApp.synth()).not.toThrow();

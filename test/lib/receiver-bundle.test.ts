@@ -37,9 +37,10 @@ async function underOfflineGuard(command: string, args: readonly string[]): Prom
 beforeAll(async () => {
   outboundConnects = await underOfflineGuard(join(ROOT, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--output', outdir]);
   const template = JSON.parse(readFileSync(join(outdir, 'PantherAlertForwarder.template.json'), 'utf8'));
-  const fn = Object.values(template.Resources as Record<string, { Type: string; Properties: { Code: { S3Key: string } } }>).find(
-    (r) => r.Type === 'AWS::Lambda::Function',
-  )!;
+  // The receiver: the function that reads the webhook secret.
+  const fn = Object.values(
+    template.Resources as Record<string, { Type: string; Properties: { Code: { S3Key: string }; Environment?: { Variables?: object } } }>,
+  ).find((r) => r.Type === 'AWS::Lambda::Function' && 'SECRET_ID' in (r.Properties.Environment?.Variables ?? {}))!;
   bundle = join(outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`, 'index.js');
 }, 180_000);
 

@@ -8,7 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { PantherAlertForwarderStack } from '../../lib/panther-alert-forwarder-stack';
 
 const stack = new PantherAlertForwarderStack(new App(), 'PantherAlertForwarder', {
-  forwarder: { routes: [{ name: 'paging', severities: ['HIGH'] }] },
+  forwarder: { routes: [{ name: 'paging', severities: ['HIGH'] }], pantherAccountIds: ['123456789012'] },
 });
 const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string }>;
 const idsOf = (type: string) =>
@@ -20,6 +20,10 @@ const idsOf = (type: string) =>
 describe('stateful logical ids', () => {
   it('keeps every queue', () => {
     expect(idsOf('AWS::SQS::Queue')).toEqual([
+      'ForwarderArchivingDeadLetterQueueD407642B',
+      'ForwarderArchivingQueueD04D2BC3',
+      'ForwarderInboxDeadLetterQueueEEF75E0F',
+      'ForwarderInboxQueueBE9BC133',
       'ForwarderQueuesAlertQueue4ED83737',
       'ForwarderQueuesDeadLetterQueue850D7D98',
       'ForwarderQueuesQuarantineQueue54ECC3D9',
@@ -32,9 +36,22 @@ describe('stateful logical ids', () => {
     expect(idsOf('AWS::SecretsManager::Secret')).toEqual(['ForwarderWebhookWebhookSecret53335841']);
   });
 
-  it('keeps the log groups that hold the receiver and access logs', () => {
+  it('keeps the archive and its buckets (a new bucket is an empty archive)', () => {
+    expect(idsOf('AWS::S3::Bucket')).toEqual([
+      'ForwarderArchiveAccessLogsBucket880BC54C',
+      'ForwarderArchiveBucketB78B3A3E',
+      'ForwarderArchiveResultsBucketF3962F92',
+    ]);
+  });
+
+  it('keeps the log groups that hold the functions and access logs', () => {
     expect(idsOf('AWS::Logs::LogGroup')).toEqual(
-      expect.arrayContaining(['ForwarderWebhookApiAccessLogs1725555C', 'ForwarderWebhookReceiverLogsD1B5EDCA']),
+      expect.arrayContaining([
+        'ForwarderWebhookApiAccessLogs1725555C',
+        'ForwarderWebhookReceiverLogsD1B5EDCA',
+        'ForwarderInboxProcessorLogs0F99CA6C',
+        'ForwarderArchivingProcessorLogs7DC890CA',
+      ]),
     );
   });
 });
