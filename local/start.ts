@@ -25,6 +25,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { readReceiverConfig } from '../functions/core/receiver-config';
 import { parseRouteFilters, parseRoutes } from '../functions/core/routes';
 import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
@@ -33,7 +34,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, localSqsClient } from '../functions/ru
 import { receiverDependencies } from '../functions/runtime/receiver-dependencies';
 import { createForwarderQueues, createInboxQueue, untilStopSignal, type EmbeddedSqs } from './embedded-sqs';
 import { startEmbeddedSecrets, type EmbeddedSecrets } from './embedded-secrets';
-import { type SqsEventSource, startSqsEventSource } from './sqs-event-source';
+import { type BatchResult, type SqsTrigger, startSqsEventSource } from './sqs-event-source';
 import { startEmbeddedSqsThread } from './sqs-thread';
 import { createWebhookServer, logLine, refuseStrangers, type ProxyHandler } from './webhook-server';
 
@@ -72,22 +73,22 @@ async function useEmbeddedSqs(): Promise<EmbeddedSqs> {
 }
 
 /**
- * The inbox on the embedded SQS, drained by the inbox processor module, loaded now that the
- * environment names the queues (as at a cold start). One line per record handled or left for a retry.
+ * The inbox on the embedded SQS and the processor that drains it: the handler module, loaded now
+ * that the environment names the queues (as at a cold start).
  */
-async function runInbox(sqs: EmbeddedSqs): Promise<{ queueUrl: string; source: SqsEventSource }> {
-  const client = localSqsClient(sqs.endpoint);
-  const { queueUrl } = await createInboxQueue(client);
+async function inboxTrigger(sqs: SQSClient): Promise<SqsTrigger> {
+  const { queueUrl } = await createInboxQueue(sqs);
   const { handler } = (await import('../functions/inbox-processor')) as { handler: SqsBatchHandler };
-  const source = await startSqsEventSource(client, [{ queueUrl, handler, timeoutMs: INBOX_PROCESSOR_TIMEOUT_MS }], {
-    onBatch: ({ messageIds, failed, durationMs, error }) => {
-      for (const id of messageIds) {
-        const outcome = failed.includes(id) ? `failed, SQS retries it${error === undefined ? '' : ` (${error})`}` : 'handled';
-        console.log(`${new Date().toISOString()} SQS inbox ${id} ${outcome} ${durationMs}ms`);
-      }
-    },
-  });
-  return { queueUrl, source };
+  return { queueUrl, handler, timeoutMs: INBOX_PROCESSOR_TIMEOUT_MS, functionName: 'panther-inbox-processor' };
+}
+
+/** One line per record an SQS-triggered function handled or left on its queue for a retry. */
+function printBatch({ queueUrl, messageIds, failed, durationMs, error }: BatchResult): void {
+  const queue = queueUrl.slice(queueUrl.lastIndexOf('/') + 1);
+  for (const id of messageIds) {
+    const outcome = failed.includes(id) ? `failed, SQS retries it${error === undefined ? '' : ` (${error})`}` : 'handled';
+    console.log(`${new Date().toISOString()} SQS ${queue} ${id} ${outcome} ${durationMs}ms`);
+  }
 }
 
 /** A fresh secret for this run, served to the handler by an embedded Secrets Manager. */
@@ -115,7 +116,12 @@ async function main(): Promise<void> {
   const sqsEndpoint =
     process.env.AWS_ENDPOINT_URL_SQS ?? process.env.AWS_ENDPOINT_URL ?? `https://sqs.${process.env.AWS_REGION}.amazonaws.com`;
 
-  const inbox = embedded ? await runInbox(embedded) : undefined;
+  // The SQS-triggered functions, on one event source: the inbox processor (with the embedded SQS only).
+  const sqsClient = embedded && localSqsClient(embedded.endpoint);
+  const inbox = sqsClient && (await inboxTrigger(sqsClient));
+  const triggers = inbox ? [inbox] : [];
+  const eventSource =
+    sqsClient && triggers.length > 0 ? await startSqsEventSource(sqsClient, triggers, { onBatch: printBatch }) : undefined;
 
   // Imported only now: the handler reads its configuration at load, as it does at a cold start.
   const handlerModule = values.handler ? resolve(values.handler) : '../functions/receiver';
@@ -153,7 +159,7 @@ async function main(): Promise<void> {
   server.closeAllConnections();
   await new Promise((done) => server.close(done));
   // Before the SQS server: a batch in hand is finished and its deletes reach the queue.
-  await inbox?.source.stop();
+  await eventSource?.stop();
   await embedded?.stop();
   await generated?.secrets.stop();
   // The SDK keeps idle sockets to SQS open; nothing is left to do, so do not wait for them.

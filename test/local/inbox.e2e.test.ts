@@ -56,7 +56,7 @@ describe('npm start with the inbox', () => {
       dedupKey: sha256(JSON.stringify(alert, null, 2)),
     });
     // Local mode's own line for the record, naming the inbox message.
-    expect(local.output.some((l) => new RegExp(`SQS inbox ${messageId} handled \\d+ms$`).test(l))).toBe(true);
+    expect(local.output.some((l) => new RegExp(`SQS panther-inbox ${messageId} handled \\d+ms$`).test(l))).toBe(true);
     // Nothing left on the inbox: the record was deleted once handled.
     expect(
       await drainQueue(localSqsClient(local.printed['SQS endpoint']!), local.printed['Inbox queue URL']!, { idleReceives: 1 }),
