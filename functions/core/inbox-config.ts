@@ -6,8 +6,9 @@
 import { type ForwardingSettings, readForwardingSettings } from './receiver-config';
 
 /**
- * QUEUE_URL, QUARANTINE_QUEUE_URL, ROUTES, METRICS_SCOPE and REQUEST_LOG, checked exactly as the
- * receiver checks them. The quarantine queue is required: the inbox has no one to answer a 400 to.
+ * QUEUE_URL, QUARANTINE_QUEUE_URL, ROUTES, METRICS_SCOPE, REQUEST_LOG and ARCHIVE_QUEUE_URL (optional),
+ * checked exactly as the receiver checks them. The quarantine queue is required: the inbox has no
+ * one to answer a 400 to.
  */
 export interface InboxConfig extends ForwardingSettings {
   readonly quarantineQueueUrl: string;

@@ -12,7 +12,7 @@
  */
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { InboxConfig } from '../core/inbox-config';
-import { matchingRoutes } from '../core/routes';
+import { deliveryTargets } from '../core/delivery-targets';
 import { combineOutcomes, type Decision, decidePayload, replyToEnqueue } from '../core/webhook-core';
 import type { AwsClientTarget } from './aws-client-options';
 import { DEADLINE_MARGIN_MS } from './create-receiver';
@@ -49,14 +49,9 @@ export function createInboxProcessor(config: InboxConfig, { send, log = () => un
   /** Where a decision's message goes, what the webhook would have answered once it is there, and what the log adds. */
   function destinations(decision: Exclude<Decision, { action: 'reply' }>) {
     if (decision.action === 'quarantine') return { queueUrls: [config.quarantineQueueUrl], receipt: { quarantined: decision }, logged: {} };
-    const matched = matchingRoutes(config.routes, decision.attributes);
-    const routes = matched.map((route) => route.name);
-    return {
-      queueUrls: [config.queueUrl, ...matched.map((route) => route.queueUrl)],
-      messageGroupId: decision.messageGroupId,
-      receipt: { routes },
-      logged: { routes },
-    };
+    // The webhook's targets: the alert queue, every matching route, the archive queue when set.
+    const { queueUrls, routes } = deliveryTargets(config, decision.attributes);
+    return { queueUrls, messageGroupId: decision.messageGroupId, receipt: { routes }, logged: { routes } };
   }
 
   async function processRecord(record: SQSRecord, context: Context, finish: Finish): Promise<boolean> {

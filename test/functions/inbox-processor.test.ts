@@ -258,6 +258,22 @@ describe('the inbox processor', () => {
     expect(logged).toHaveLength(2);
   });
 
+  it('also puts an alert on the archive queue when ARCHIVE_QUEUE_URL is set, as the webhook does; a body that is not an alert stays out of it', async () => {
+    const queues = await queueSet('archived');
+    const archive = await createInboxQueue(sqs, { name: 'archived-archive' });
+    const inbox = await freshInbox();
+    const alert = json(baseAlert({ alertId: 'archived' }));
+    await sendToInbox(inbox.queueUrl, alert);
+    await sendToInbox(inbox.queueUrl, 'not an alert');
+    const answer = await processorFor({ ...queues.env, ARCHIVE_QUEUE_URL: archive.queueUrl })(
+      await receiveEvent(inbox.queueUrl, 2),
+      lambdaContext(),
+    );
+    expect(answer).toEqual({ batchItemFailures: [] });
+    const archived = await drainQueue(sqs, archive.queueUrl, { expected: 2 });
+    expect(archived.map((m) => [m.Body, attributesOf(m).dedupKey])).toEqual([[alert, sha256(alert)]]);
+  });
+
   it('reports only the record whose send failed; SQS delivers it again whole, and its copies carry one dedupKey', async () => {
     const queues = await queueSet('partial');
     // A route whose queue does not exist yet: its sends fail until the test creates it.
