@@ -5,10 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseRoutes, type Route } from '../functions/core/routes';
+import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
 import { decidePayload } from '../functions/core/webhook-core';
 import { httpPost } from './http-post';
 import { redrive } from './redrive';
-import { localModeClient, sqsClientFor } from './sqs-client';
+import { archiveS3Client, REPLAY_ARGS, REPLAY_HELP, replayProgressLine, replayRequest, replaySummaryLines, runReplay } from './replay';
+import { localModeClient, localModeEndpoint, sqsClientFor } from './sqs-client';
 import { sendAsSqsDestination } from './sqs-destination';
 import { queueStats, statsTable } from './stats';
 import { tailQueue } from './tail';
@@ -50,6 +52,8 @@ Commands:
       alert also goes to every route it matches, as the receiver would have sent it (the
       stack's QuarantineRedriveCommand output has it filled in). Without --revalidate
       (dead-letter queue -> alert queue) bodies and attributes move unchanged.
+
+${REPLAY_HELP}
 
   stats [--queue-url URL]... [--endpoint URL]
       Approximate counts per queue: visible, in flight, delayed. Without --queue-url: every
@@ -203,7 +207,32 @@ async function statsCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+async function replayCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, REPLAY_ARGS);
+  if (positionals.length > 0) throw new UsageError(`replay takes no ${JSON.stringify(positionals[0])}`);
+  let request: ReturnType<typeof replayRequest>;
+  try {
+    request = replayRequest(values);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  // Like tail: with no bucket named anywhere, local mode's archive on its embedded S3.
+  const local = request.bucket === undefined && !process.env.ARCHIVE_BUCKET;
+  const { endpoint: given, ...options } = request;
+  const endpoint = given ?? (local ? localModeEndpoint() : undefined);
+  const summary = await runReplay({
+    ...options,
+    ...(local ? { bucket: SETTINGS.localArchiveBucket } : {}),
+    s3: archiveS3Client(endpoint),
+    sqs: sqsClientFor(options.to, endpoint),
+    progress: (event) => console.error(replayProgressLine(event)),
+  });
+  for (const line of replaySummaryLines(summary, options.dryRun)) console.log(line);
+  return summary.failed.length === 0 ? 0 : 1;
+}
+
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
+  replay: replayCommand,
   redrive: redriveCommand,
   stats: statsCommand,
   'send-test-alert': sendTestAlert,

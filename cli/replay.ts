@@ -225,9 +225,10 @@ export const REPLAY_HELP = `  replay --since TIME [--until TIME] --to URL [--sev
       is a date (2024-05-01, UTC midnight) or a time with its zone (2024-05-01T13:00:00Z,
       2024-05-01T15:00:00+02:00); --until defaults to now. --severity and --type (repeat
       them, or separate with commas) keep only those alerts. --dry-run lists what would
-      be sent and sends nothing. --bucket defaults to $ARCHIVE_BUCKET, --prefix to
-      $ARCHIVE_PREFIX, else alerts/. --endpoint is for S3 and SQS (local mode: the SQS
-      endpoint, which serves S3 too), else AWS_ENDPOINT_URL_S3 / _SQS / AWS_ENDPOINT_URL.
+      be sent and sends nothing. --bucket defaults to $ARCHIVE_BUCKET, else local mode's
+      archive; --prefix to $ARCHIVE_PREFIX, else alerts/. --endpoint is for S3 and SQS
+      (local mode: the SQS endpoint, which serves S3 too), else AWS_ENDPOINT_URL_S3 /
+      _SQS / AWS_ENDPOINT_URL.
       Prints a line per object to stderr and a summary; exit 1 if any object could not be
       read, was not an alert or could not be sent (each is named).`;
 

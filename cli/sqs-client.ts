@@ -3,9 +3,14 @@ import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localSqsClient } from '../functions/runtime/local-aws';
 
-/** Local mode's SQS: the given endpoint, else 127.0.0.1 on SQS_PORT (default 4566). */
+/** Local mode's SQS (and S3) endpoint: 127.0.0.1 on SQS_PORT (default 4566). */
+export function localModeEndpoint(): string {
+  return `http://127.0.0.1:${process.env.SQS_PORT || 4566}`;
+}
+
+/** Local mode's SQS: the given endpoint, else localModeEndpoint(). */
 export function localModeClient(endpoint?: string): SQSClient {
-  return localSqsClient(endpoint ?? `http://127.0.0.1:${process.env.SQS_PORT || 4566}`);
+  return localSqsClient(endpoint ?? localModeEndpoint());
 }
 
 /** Local mode's queue URLs name `sqs.<region>.localhost:<port>`, which does not resolve: use 127.0.0.1. */
