@@ -16,31 +16,35 @@
  *
  * With the embedded SQS it also runs the second door: an inbox queue, as Panther's Amazon SQS
  * destination sends to, drained by the inbox processor (the same handler module as the Lambda's)
- * through an in-process stand-in for Lambda's SQS event source.
+ * through an in-process stand-in for Lambda's SQS event source; and the archive: an archive queue
+ * every accepted alert also goes to, drained the same way by the archive processor into a bucket
+ * on the embedded S3 (fauxqs serves S3 on the SQS port; in memory, gone when it stops).
  *
  * Prints, once ready, lines scripts can read: `Webhook URL: …`, `Queue URL: …`, `SQS endpoint: …`,
- * `Quarantine queue URL: …`, `Inbox queue URL: …` (embedded SQS only) and `Header: <Name>: <value>`.
+ * `Quarantine queue URL: …`, `Inbox queue URL: …`, `Archive: s3://…`, `S3 endpoint: …` (the last
+ * three with the embedded SQS only) and `Header: <Name>: <value>`.
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { readReceiverConfig } from '../functions/core/receiver-config';
 import { parseRouteFilters, parseRoutes } from '../functions/core/routes';
 import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
 import type { SqsBatchHandler } from '../functions/runtime/create-inbox-processor';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localSqsClient } from '../functions/runtime/local-aws';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localS3Client, localSqsClient } from '../functions/runtime/local-aws';
 import { receiverDependencies } from '../functions/runtime/receiver-dependencies';
-import { createForwarderQueues, createInboxQueue, untilStopSignal, type EmbeddedSqs } from './embedded-sqs';
+import { createArchiveQueue, createForwarderQueues, createInboxQueue, untilStopSignal, type EmbeddedSqs } from './embedded-sqs';
 import { startEmbeddedSecrets, type EmbeddedSecrets } from './embedded-secrets';
 import { type BatchResult, type SqsTrigger, startSqsEventSource } from './sqs-event-source';
 import { startEmbeddedSqsThread } from './sqs-thread';
 import { createWebhookServer, logLine, refuseStrangers, type ProxyHandler } from './webhook-server';
 
 const HOST = '127.0.0.1';
-/** The inbox processor's timeout: a sixth of the inbox's visibility timeout, AWS's rule for an SQS-triggered function. */
-const INBOX_PROCESSOR_TIMEOUT_MS = (SETTINGS.visibilityTimeoutSeconds * 1000) / 6;
+/** The processors' timeout: a sixth of their queues' visibility timeout, AWS's rule for an SQS-triggered function. */
+const PROCESSOR_TIMEOUT_MS = (SETTINGS.visibilityTimeoutSeconds * 1000) / 6;
 
 function port(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -79,7 +83,19 @@ async function useEmbeddedSqs(): Promise<EmbeddedSqs> {
 async function inboxTrigger(sqs: SQSClient): Promise<SqsTrigger> {
   const { queueUrl } = await createInboxQueue(sqs);
   const { handler } = (await import('../functions/inbox-processor')) as { handler: SqsBatchHandler };
-  return { queueUrl, handler, timeoutMs: INBOX_PROCESSOR_TIMEOUT_MS, functionName: 'panther-inbox-processor' };
+  return { queueUrl, handler, timeoutMs: PROCESSOR_TIMEOUT_MS, functionName: 'panther-inbox-processor' };
+}
+
+/**
+ * The archive on the embedded S3: its bucket, its queue (named to the doors in ARCHIVE_QUEUE_URL
+ * before they load) and the archive processor that drains it, loaded once the variables are set.
+ */
+async function archiveTrigger(sqs: SQSClient, endpoint: string): Promise<SqsTrigger> {
+  await localS3Client(endpoint).send(new CreateBucketCommand({ Bucket: SETTINGS.localArchiveBucket }));
+  const { queueUrl } = await createArchiveQueue(sqs);
+  Object.assign(process.env, { ARCHIVE_QUEUE_URL: queueUrl, ARCHIVE_BUCKET: SETTINGS.localArchiveBucket, AWS_ENDPOINT_URL_S3: endpoint });
+  const { handler } = (await import('../functions/archive-processor')) as { handler: SqsBatchHandler };
+  return { queueUrl, handler, timeoutMs: PROCESSOR_TIMEOUT_MS, functionName: 'panther-archive-processor' };
 }
 
 /** One line per record an SQS-triggered function handled or left on its queue for a retry. */
@@ -116,10 +132,12 @@ async function main(): Promise<void> {
   const sqsEndpoint =
     process.env.AWS_ENDPOINT_URL_SQS ?? process.env.AWS_ENDPOINT_URL ?? `https://sqs.${process.env.AWS_REGION}.amazonaws.com`;
 
-  // The SQS-triggered functions, on one event source: the inbox processor (with the embedded SQS only).
+  // The SQS-triggered functions, on one event source (with the embedded SQS only): the archive
+  // processor first, since both doors read ARCHIVE_QUEUE_URL when they load, then the inbox processor.
   const sqsClient = embedded && localSqsClient(embedded.endpoint);
+  const archive = sqsClient && embedded && (await archiveTrigger(sqsClient, embedded.endpoint));
   const inbox = sqsClient && (await inboxTrigger(sqsClient));
-  const triggers = inbox ? [inbox] : [];
+  const triggers = [archive, inbox].filter((trigger) => trigger !== undefined);
   const eventSource =
     sqsClient && triggers.length > 0 ? await startSqsEventSource(sqsClient, triggers, { onBatch: printBatch }) : undefined;
 
@@ -147,7 +165,9 @@ async function main(): Promise<void> {
     console.log(`Route ${route.name} queue URL: ${route.queueUrl}`);
   }
   if (inbox) console.log(`Inbox queue URL: ${inbox.queueUrl}`);
+  if (archive) console.log(`Archive: s3://${process.env.ARCHIVE_BUCKET}/${process.env.ARCHIVE_PREFIX ?? 'alerts/'}`);
   console.log(`SQS endpoint: ${sqsEndpoint}`);
+  if (archive) console.log(`S3 endpoint: ${process.env.AWS_ENDPOINT_URL_S3}`);
   console.log(`Header: ${header}`);
   console.log(`Ready. In another terminal: npx panther-forwarder send-test-alert --header '${header}'`);
   if (inbox) console.log(`  (or as Panther's SQS destination: npx panther-forwarder send-test-alert --queue-url ${inbox.queueUrl})`);
