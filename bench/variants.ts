@@ -112,6 +112,8 @@ export function measureEnv(fake: FakeAws, alerts: Alerts): NodeJS.ProcessEnv {
     ...process.env,
     QUEUE_URL: `${fake.sqsEndpoint}/000000000000/panther-alerts`,
     QUARANTINE_QUEUE_URL: `${fake.sqsEndpoint}/000000000000/panther-alerts-quarantine`,
+    // As deployed: the archive is on by default, one more SendMessage in parallel per alert.
+    ARCHIVE_QUEUE_URL: `${fake.sqsEndpoint}/000000000000/panther-archive`,
     SECRET_ID: 'bench',
     AUTH_HEADER_NAME: 'X-Panther-Webhook-Secret',
     BENCH_SECRET,
