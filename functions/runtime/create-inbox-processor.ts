@@ -15,7 +15,7 @@ import type { InboxConfig } from '../core/inbox-config';
 import { deliveryTargets } from '../core/delivery-targets';
 import { combineOutcomes, type Decision, decidePayload, replyToEnqueue } from '../core/webhook-core';
 import type { AwsClientTarget } from './aws-client-options';
-import { DEADLINE_MARGIN_MS } from './create-receiver';
+import { lambdaDeadline } from './deadline';
 import { describeError } from './errors';
 import { createQueueSender, createSqsClient, type QueueSender } from './queue-sender';
 import { type RequestRecord, recordOf, stdoutRequestLog } from './request-log';
@@ -63,8 +63,7 @@ export function createInboxProcessor(config: InboxConfig, { send, log = () => un
     if (decision.action === 'reply') return finish(decision.reply.statusCode, recordOf(decision), false);
 
     const { queueUrls, messageGroupId, receipt, logged } = destinations(decision);
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), Math.max(0, context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS));
+    const deadline = lambdaDeadline(context);
     try {
       const sent = combineOutcomes(
         await Promise.all(queueUrls.map((url) => send(url, decision.messageBody, decision.attributes, deadline.signal, messageGroupId))),
@@ -72,7 +71,7 @@ export function createInboxProcessor(config: InboxConfig, { send, log = () => un
       const timedOut = deadline.signal.aborted ? { reason: 'timeout' as const } : {};
       return finish(replyToEnqueue(sent, receipt).statusCode, { ...recordOf(decision, sent), ...(sent.ok ? logged : timedOut) }, sent.ok);
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
   }
 

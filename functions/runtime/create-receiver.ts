@@ -15,6 +15,7 @@ import {
   SECRET_UNAVAILABLE_REPLY,
   type WebhookReply,
 } from '../core/webhook-core';
+import { lambdaDeadline } from './deadline';
 import { describeError } from './errors';
 import { answerUnexpectedFailures, toProxyResult } from './middleware';
 import type { QueueSender } from './queue-sender';
@@ -27,13 +28,6 @@ export interface ReceiverDependencies {
   /** One call per request; none when undefined. */
   readonly log?: (record: RequestRecord) => void;
 }
-
-/**
- * Sends are abandoned this long before the Lambda's own timeout, so Panther always gets our 5xx
- * (and its reason) rather than API Gateway's bare 502. Each request has its own deadline: nothing
- * one request does can cut another short (local mode serves many at once from one handler).
- */
-export const DEADLINE_MARGIN_MS = 1_000;
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -64,9 +58,8 @@ export function createReceiver(config: ReceiverConfig, { send, secrets, log = ()
     });
     if (decision.action === 'reply') return finish(decision.reply, recordOf(decision));
 
-    const deadline = new AbortController();
+    const deadline = lambdaDeadline(context);
     const timedOut = () => (deadline.signal.aborted ? { reason: 'timeout' as const } : {});
-    const timer = setTimeout(() => deadline.abort(), Math.max(0, context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS));
     try {
       if (decision.action === 'enqueue') {
         // The alert queue, every matching route and the archive, in parallel; a 2xx only if every send succeeded.
@@ -81,7 +74,7 @@ export function createReceiver(config: ReceiverConfig, { send, secrets, log = ()
       const sent = await send(config.quarantineQueueUrl!, decision.messageBody, decision.attributes, deadline.signal);
       return finish(replyToEnqueue(sent, { quarantined: decision }), { ...recordOf(decision, sent), ...(sent.ok ? {} : timedOut()) });
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
   }
 

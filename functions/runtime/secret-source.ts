@@ -15,6 +15,7 @@
  * Panther retries (every 15 minutes or more, up to 10 times).
  */
 import { FORWARDER_SETTINGS } from '../core/settings';
+import { SECRETS_MANAGER_LIMITS } from './aws-client-options';
 import { describeError } from './errors';
 
 export const SECRET_CACHE_MS = 5 * 60 * 1000;
@@ -52,13 +53,44 @@ export interface SecretSourceOptions {
   readonly now?: () => number;
   /** How long past its refresh time a cached value serves while reads fail. @default 24 hours */
   readonly maxStaleMs?: number;
-  /** Called when a refresh fails while a cached value keeps serving (for the log). */
+  /**
+   * Called for every failed refresh of a value once read (for the log and the SecretStale metric),
+   * whether the cached value still serves or is already too old to: the alarm must not recover
+   * just when deliveries start getting 503.
+   */
   readonly onStaleServed?: (error: string) => void;
+  /**
+   * A read that has not ended by then is abandoned (its attempts have their own deadlines; this
+   * also covers what runs before them, such as a credential provider that hangs), so a refresh can
+   * always run again and a first request never outlives the function.
+   * @default READ_BUDGET_MS
+   */
+  readonly readBudgetMs?: number;
+}
+
+/** Two attempts of Secrets Manager's limits, their back-off, and a margin. */
+export const READ_BUDGET_MS = SECRETS_MANAGER_LIMITS.maxAttempts * SECRETS_MANAGER_LIMITS.attemptMs + 500;
+
+/** The read's outcome, or a rejection once the budget is spent (the read itself is left to end on its own). */
+function withinBudget<T>(read: Promise<T>, budgetMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const spent = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(`the read took longer than ${budgetMs} ms`), { name: 'TimeoutError', code: 'READ_BUDGET' })),
+      budgetMs,
+    );
+  });
+  return Promise.race([read, spent]).finally(() => clearTimeout(timer));
 }
 
 export function createSecretSource(
   read: SecretReader,
-  { now = Date.now, maxStaleMs = FORWARDER_SETTINGS.secretMaxStaleSeconds * 1000, onStaleServed }: SecretSourceOptions = {},
+  {
+    now = Date.now,
+    maxStaleMs = FORWARDER_SETTINGS.secretMaxStaleSeconds * 1000,
+    onStaleServed,
+    readBudgetMs = READ_BUDGET_MS,
+  }: SecretSourceOptions = {},
 ): SecretSource {
   let cached: { values: readonly string[]; at: number } | undefined;
   let refreshing: Promise<readonly string[]> | undefined;
@@ -67,7 +99,7 @@ export function createSecretSource(
   const trusted = () => (cached !== undefined && now() - cached.at < SECRET_CACHE_MS + maxStaleMs ? cached : undefined);
 
   const refresh = (): Promise<readonly string[]> => {
-    refreshing ??= read()
+    refreshing ??= withinBudget(read(), readBudgetMs)
       .then((secretString) => {
         cached = { values: acceptedSecrets(secretString), at: now() };
         return cached.values;
@@ -75,11 +107,9 @@ export function createSecretSource(
       .catch((error: unknown) => {
         retryAt = now() + REFRESH_BACKOFF_MS;
         const reason = error instanceof SecretUnavailableError ? error.message : `cannot read the webhook secret (${describeError(error)})`;
+        if (cached) onStaleServed?.(reason);
         const fallback = trusted();
-        if (fallback) {
-          onStaleServed?.(reason);
-          return fallback.values;
-        }
+        if (fallback) return fallback.values;
         throw new SecretUnavailableError(cached ? `${reason}; the cached secret is too old to trust` : reason);
       })
       .finally(() => {

@@ -115,13 +115,16 @@ describe('createSecretSource', () => {
   it('trusts a cached value only for maxStaleMs past its refresh while Secrets Manager fails, then refuses until a read succeeds', async () => {
     const clock = { now: 1_000_000 };
     const maxStaleMs = 60 * 60 * 1000;
-    const secrets = source(clock, undefined, maxStaleMs);
+    const failedRefreshes: string[] = [];
+    const secrets = source(clock, (error) => failedRefreshes.push(error), maxStaleMs);
     await secrets();
     proxy.plan([], 'error500');
     clock.now += SECRET_CACHE_MS + maxStaleMs - 1;
     expect(await secrets()).toEqual([CURRENT]);
     clock.now += 1;
     await expect(secrets()).rejects.toThrow(/too old to trust/);
+    // Still counted past the bound, so the SecretStale alarm does not recover as deliveries start failing.
+    expect(failedRefreshes).toHaveLength(2);
     clock.now += REFRESH_BACKOFF_MS; // still failing, still refused: a too-old value never comes back by waiting
     await expect(secrets()).rejects.toBeInstanceOf(SecretUnavailableError);
     proxy.plan([], 'pass');
@@ -134,6 +137,18 @@ describe('createSecretSource', () => {
       const { ms } = await timed(() => expect(source({ now: 0 })()).rejects.toBeInstanceOf(SecretUnavailableError));
       expect(ms).toBeLessThan(4_000);
     }
+  });
+
+  it('abandons a read that outlives its budget (e.g. a hanging credential provider), and can read again', async () => {
+    let reads = 0;
+    const hanging = () => {
+      reads += 1;
+      return reads === 1 ? new Promise<string>(() => undefined) : Promise.resolve(JSON.stringify({ current: CURRENT }));
+    };
+    const secrets = createSecretSource(hanging, { now: () => 0, readBudgetMs: 200 });
+    const { ms } = await timed(() => expect(secrets()).rejects.toThrow(/cannot read the webhook secret \(TimeoutError/));
+    expect(ms).toBeLessThan(1_000);
+    expect(await secrets()).toEqual([CURRENT]);
   });
 
   it('shares one read among concurrent first requests', async () => {
