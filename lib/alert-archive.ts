@@ -16,6 +16,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import schema from '../functions/core/panther-alert.schema.json';
+import { isArchivePrefix } from '../functions/core/archive-prefix';
 import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
 
 export interface AlertArchiveProps {
@@ -68,8 +69,6 @@ const TABLE_NAME = 'alerts';
  * looks back this much further.
  */
 const LATE_WRITE_DAYS = 3 + SETTINGS.retentionDays;
-/** The archive processor's rule (functions/core/archive-key.ts, which synth cannot load: it loads the validator). */
-const PREFIX = /^(?:[a-z0-9][a-z0-9._-]*\/)*$/;
 
 /** Property of the alert JSON Schema, as far as a column needs it. */
 interface SchemaField {
@@ -327,7 +326,7 @@ export class AlertArchive extends Construct {
           'projection.dt.type': 'date',
           'projection.dt.format': 'yyyy-MM-dd',
           // Older objects have expired: projecting further back would only list empty prefixes.
-          'projection.dt.range': `NOW-${this.archiveDays + LATE_WRITE_DAYS}DAYS,NOW`,
+          'projection.dt.range': `NOW-${this.archiveDays + LATE_WRITE_DAYS}DAYS,NOW+1DAYS`,
           'projection.dt.interval': '1',
           'projection.dt.interval.unit': 'DAYS',
           'projection.hour.type': 'integer',
@@ -479,8 +478,7 @@ export function checkAlertArchiveProps(props: AlertArchiveProps, defaultDatabase
     );
   }
   const prefix = props.prefix ?? ALERT_ARCHIVE_DEFAULTS.prefix;
-  if (prefix.length > 512 || !PREFIX.test(prefix))
-    fail('prefix', 'must be empty or lower-case path segments each ending in / (e.g. "alerts/")', prefix);
+  if (!isArchivePrefix(prefix)) fail('prefix', 'must be empty or lower-case path segments each ending in / (e.g. "alerts/")', prefix);
   const databaseName = props.databaseName ?? defaultDatabaseName();
   if (!/^[a-z0-9_]{1,255}$/.test(databaseName)) fail('databaseName', 'must be 1-255 lower-case letters, digits or _', databaseName);
   return { archiveDays, prefix, databaseName, objectLock: props.objectLock ?? ALERT_ARCHIVE_DEFAULTS.objectLock };

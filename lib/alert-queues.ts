@@ -105,7 +105,9 @@ export class AlertQueues extends Construct {
     this.sendKeys = [props.encryptionKey, existingKey].filter((key): key is kms.IKey => key !== undefined);
     this.routes = (props.routes ?? []).map((route) => ({ ...route, ...pair(routeId(route.name)) }));
     this.pairs = [this.alerts, ...this.routes];
-    this.quarantineQueue = new sqs.Queue(this, 'QuarantineQueue', common);
+    // The quarantine is always standard: what only a FIFO queue takes stays off it.
+    const { fifoThroughputLimit: _limit, deduplicationScope: _scope, ...standard } = common;
+    this.quarantineQueue = new sqs.Queue(this, 'QuarantineQueue', standard);
     Validations.of(this.quarantineQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This queue holds payloads to inspect and redrive; it needs no dead-letter queue of its own.',

@@ -6,7 +6,7 @@
  *   alarmTopicArn     an SNS topic for the alarms (default: the stack's own, output AlarmTopicArn)
  *   alarmEmail        comma-separated email addresses subscribed to the alarm topic
  *   noAlertHours      alarm when no alert arrived for this many hours
- *   fifo              true: FIFO queues, a Panther retry of one delivery is dropped
+ *   fifo              true: FIFO queues, ordered per detection, de-duplicated within SQS's 5 minutes
  *   routes            JSON: [{"name":"paging","severities":["HIGH","CRITICAL"]}]
  *   consumerAccountIds, consumerRoleArns  comma-separated: who else may consume the queues
  *   exampleConsumer   true: deploy the example consumer on the alert queue

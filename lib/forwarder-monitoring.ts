@@ -27,8 +27,10 @@ export interface ForwarderMonitoringProps {
    */
   readonly alarmEmails?: readonly string[];
   /**
-   * How long before a dead-letter or quarantined message expires (SQS keeps it 14 days from its first
-   * enqueue) its age alarm fires: the time left to act.
+   * How long before a quarantined message expires (SQS keeps it 14 days) its age alarm fires: the time
+   * left to act. Dead-letter queues get the same threshold, but on a standard queue SQS measures a
+   * dead letter's age from its move while it expires 14 days after its first enqueue, so there it is a
+   * reminder (DeadLetterQueueNotEmpty fires at once).
    * @default Duration.days(4)
    */
   readonly expiryWarning?: Duration;
@@ -105,7 +107,7 @@ export class ForwarderMonitoring extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     };
 
-    /** The oldest message is this close to SQS deleting it (a dead-letter message keeps its first enqueue time). */
+    /** The oldest message is this close to SQS deleting it (exact for the quarantine and FIFO dead letters; see expiryWarning). */
     const expiring = (queue: sqs.IQueue) => ({
       metric: queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(15), statistic: 'Maximum' }),
       threshold: ageAlarmSeconds,

@@ -155,7 +155,7 @@ export interface PantherAlertForwarderProps {
   /**
    * Keep every accepted alert in an S3 archive (encrypted, versioned, TLS-only, retained), queryable
    * with Athena, replayable by time range. Costs, per million ~3 KB alerts: ~$5 of S3 PUTs, an
-   * archive-queue send/receive/delete (~$1.20) and a Lambda batch per 10 alerts; storage ~$0.07 per
+   * archive queue's send, receive and delete (~$0.50) and the processor (~$0.10); storage ~$0.07 per
    * month (S3 Standard, $0.023 per GB-month); docs/archive.md has the rest.
    * @default true
    */
@@ -428,6 +428,8 @@ function checkEscapeHatches(given: PantherAlertForwarderProps, fail: (prop: stri
     );
   for (const name of Object.keys(fn?.environment ?? {})) {
     if (RECEIVER_ENVIRONMENT.includes(name)) fail(`functionProps.environment.${name}`, 'is set by the construct from its props');
+    if (name.startsWith('AWS_ENDPOINT_URL'))
+      fail(`functionProps.environment.${name}`, 'would send the receiver’s SQS or Secrets Manager calls somewhere else');
   }
 
   const api = given.restApiProps;
@@ -450,8 +452,11 @@ function checkEscapeHatches(given: PantherAlertForwarderProps, fail: (prop: stri
     throttlingBurstLimit: hasOwnProp('throttlingBurstLimit'),
     accessLogFormat: 'is ours: it logs who, what and when, never a header (the secret travels in one) or the body',
   });
-  if (stage?.dataTraceEnabled === true)
-    fail('restApiProps.deployOptions.dataTraceEnabled', 'must stay false: it would log every request body and header, the secret with it');
+  const dataTrace = 'must stay false: it would log every request body and header, the secret with it';
+  if (stage?.dataTraceEnabled === true) fail('restApiProps.deployOptions.dataTraceEnabled', dataTrace);
+  for (const [path, options] of Object.entries(stage?.methodOptions ?? {})) {
+    if (options.dataTraceEnabled === true) fail(`restApiProps.deployOptions.methodOptions['${path}'].dataTraceEnabled`, dataTrace);
+  }
 }
 
 /** The variables the construct sets on the receiver, from its props. */
@@ -465,6 +470,7 @@ const RECEIVER_ENVIRONMENT = [
   'SECRET_MAX_STALE_SECONDS',
   'ROUTES',
   'REQUEST_LOG',
+  'ARCHIVE_QUEUE_URL',
 ];
 
 const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;

@@ -70,6 +70,17 @@ export class PantherAlertForwarderStack extends Stack {
         description: "Paste into Panther: Configure > Alert Destinations > Amazon SQS > 'Queue URL'",
         value: inbox.pantherQueueUrl,
       });
+      new CfnOutput(this, 'InboxDeadLetterQueueUrl', {
+        description: 'Records the inbox processor could not forward',
+        value: inbox.deadLetterQueue.queueUrl,
+      });
+    }
+    if (this.forwarder.archiving) {
+      new CfnOutput(this, 'ArchiveQueueUrl', { value: this.forwarder.archiving.queue.queueUrl });
+      new CfnOutput(this, 'ArchiveDeadLetterQueueUrl', {
+        description: 'Alerts the archive processor could not write to S3',
+        value: this.forwarder.archiving.deadLetterQueue.queueUrl,
+      });
     }
     const { archive } = this.forwarder;
     if (archive) {

@@ -145,6 +145,7 @@ export class WebhookReceiver extends Construct {
     this.webhookUrl = props.domainName ? `https://${props.domainName}${SETTINGS.route}` : this.api.urlForPath(SETTINGS.route);
     if (props.apiGatewayCloudWatchRole) this.executionLogs = ownExecutionLogs(this.api, props.stageName, props.logRetention);
     if (props.webAclArn) {
+      checkSameRegion(this, 'webAclArn', props.webAclArn);
       new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
         resourceArn: this.api.deploymentStage.stageArn,
         webAclArn: props.webAclArn,
@@ -155,19 +156,22 @@ export class WebhookReceiver extends Construct {
 
   /** A regional custom domain with TLS 1.2, its certificate in the stack's region (checked when both are known). */
   private domainOptions(domainName: string, certificateArn: string): apigateway.DomainNameOptions {
-    const certificateRegion = certificateArn.split(':')[3];
-    const { region } = Stack.of(this);
-    if (!Token.isUnresolved(region) && !Token.isUnresolved(certificateArn) && certificateRegion !== region) {
-      throw new Error(
-        `PantherAlertForwarder: certificateArn must be in the stack's region (${region}) for a regional domain, got one in ${certificateRegion}`,
-      );
-    }
+    checkSameRegion(this, 'certificateArn', certificateArn);
     return {
       domainName,
       certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', certificateArn),
       endpointType: apigateway.EndpointType.REGIONAL,
       securityPolicy: apigateway.SecurityPolicy.TLS_1_2,
     };
+  }
+}
+
+/** A regional resource's ARN must name the stack's region (checked when both are known). */
+function checkSameRegion(scope: Construct, prop: string, arn: string): void {
+  const arnRegion = arn.split(':')[3];
+  const { region } = Stack.of(scope);
+  if (!Token.isUnresolved(region) && !Token.isUnresolved(arn) && arnRegion !== region) {
+    throw new Error(`PantherAlertForwarder: ${prop} must be in the stack's region (${region}), got one in ${arnRegion}`);
   }
 }
 

@@ -22,31 +22,16 @@
  */
 import { hash } from 'node:crypto';
 import { awsDateTimeToEpochMs } from './aws-date-time';
+import { DEFAULT_ARCHIVE_PREFIX } from './archive-prefix';
 import { decidePayload, type Decision, type RefusalReason } from './webhook-core';
 
-/** Where the archive's keys start unless configured (`ARCHIVE_PREFIX`). */
-export const DEFAULT_ARCHIVE_PREFIX = 'alerts/';
+export { checkArchivePrefix, DEFAULT_ARCHIVE_PREFIX } from './archive-prefix';
 
 /** Below the prefix: bodies that are not valid alerts (never listed by a time-range replay). */
 export const INVALID_PARTITION = 'invalid/';
 
-/** A prefix: empty, or lower-case path segments each ending in `/` (no `.`/`..` segments, no upper case). */
-const ARCHIVE_PREFIX = /^(?:[a-z0-9][a-z0-9._-]*\/)*$/;
-/** Leaves room for the partition and the name in S3's 1,024-byte keys. */
-const MAX_PREFIX_CHARS = 512;
-
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-
-/** The configured prefix, checked (`source` names the setting in the error). */
-export function checkArchivePrefix(value: string, source: string): string {
-  if (value.length > MAX_PREFIX_CHARS || !ARCHIVE_PREFIX.test(value)) {
-    throw new Error(
-      `${source} must be empty or lower-case path segments each ending in /, e.g. ${DEFAULT_ARCHIVE_PREFIX}, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
-}
 
 const two = (n: number) => String(n).padStart(2, '0');
 

@@ -186,7 +186,7 @@ describe('AlertArchive: SQL over the archive', () => {
       'projection.enabled': 'true',
       'projection.dt.type': 'date',
       'projection.dt.format': 'yyyy-MM-dd',
-      'projection.dt.range': 'NOW-382DAYS,NOW',
+      'projection.dt.range': 'NOW-382DAYS,NOW+1DAYS',
       'projection.dt.interval': '1',
       'projection.dt.interval.unit': 'DAYS',
       'projection.hour.type': 'integer',
@@ -194,7 +194,7 @@ describe('AlertArchive: SQL over the archive', () => {
       'projection.hour.digits': '2',
     });
     const custom = Object.values(build({ archiveDays: 60 }).template.findResources('AWS::Glue::Table'))[0]!;
-    expect(custom.Properties.TableInput.Parameters['projection.dt.range']).toBe('NOW-77DAYS,NOW');
+    expect(custom.Properties.TableInput.Parameters['projection.dt.range']).toBe('NOW-77DAYS,NOW+1DAYS');
   });
 
   it('finds an object where the archive processor writes it: <prefix>dt=YYYY-MM-DD/hour=HH/<hash>.json', () => {

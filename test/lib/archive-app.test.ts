@@ -67,7 +67,9 @@ describe('npx cdk synth (no context): the archive', () => {
   });
 
   it('outputs where it is and how to query it, and passes cdk-nag', () => {
-    for (const name of ['ArchiveS3Uri', 'AthenaWorkGroup', 'ArchiveTable']) expect(template.findOutputs(name)).not.toEqual({});
+    for (const name of ['ArchiveS3Uri', 'AthenaWorkGroup', 'ArchiveTable', 'ArchiveQueueUrl', 'ArchiveDeadLetterQueueUrl']) {
+      expect(template.findOutputs(name)).not.toEqual({});
+    }
     expect(() => app.synth()).not.toThrow();
   });
 });

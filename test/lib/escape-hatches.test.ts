@@ -168,6 +168,20 @@ describe('queueProps, functionProps and restApiProps', () => {
   });
 });
 
+it('applies FIFO high throughput to the FIFO queues and keeps it off the (standard) quarantine', () => {
+  const { template } = build({
+    fifo: true,
+    queueProps: {
+      fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+      deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP,
+    },
+  });
+  const queues = Object.entries(template.findResources('AWS::SQS::Queue')).filter(([id]) => id.includes('ForwarderQueues'));
+  for (const [id, queue] of queues) {
+    expect([id, queue.Properties.FifoThroughputLimit]).toEqual([id, id.includes('Quarantine') ? undefined : 'perMessageGroupId']);
+  }
+});
+
 describe('a custom domain', () => {
   const domain = { domainName: 'alerts.example.com', certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc-123' };
   const stack = new PantherAlertForwarderStack(new App(), 'Domained', { env: ENV, forwarder: domain });
@@ -210,6 +224,12 @@ describe('a WAF web ACL', () => {
     const [association] = Object.values(template.findResources('AWS::WAFv2::WebACLAssociation'));
     expect(association!.Properties.WebACLArn).toBe(webAclArn);
     expect(JSON.stringify(association!.Properties.ResourceArn)).toContain(stageId);
+  });
+
+  it('refuses a web ACL of another region at synth', () => {
+    expect(() => build({ webAclArn: webAclArn.replace('eu-west-1', 'us-east-1') })).toThrow(
+      /webAclArn must be in the stack's region \(eu-west-1\)/,
+    );
   });
 
   it('refuses a malformed ARN at synth, naming the prop', () => {
