@@ -59,9 +59,10 @@ function synthesizedBundle(): string {
   const stack = new PantherAlertForwarderStack(app, 'Bench');
   app.synth();
   const template = JSON.parse(readFileSync(join(outdir, `${stack.stackName}.template.json`), 'utf8'));
-  const fn = Object.values(template.Resources as Record<string, { Type: string; Properties: { Code: { S3Key: string } } }>).find(
-    (r) => r.Type === 'AWS::Lambda::Function',
-  )!;
+  // The receiver: the function that reads the webhook secret (the stack has processors too).
+  const fn = Object.values(
+    template.Resources as Record<string, { Type: string; Properties: { Code: { S3Key: string }; Environment?: { Variables?: object } } }>,
+  ).find((r) => r.Type === 'AWS::Lambda::Function' && 'SECRET_ID' in (r.Properties.Environment?.Variables ?? {}))!;
   return join(outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`, 'index.js');
 }
 
@@ -112,8 +113,9 @@ export function measureEnv(fake: FakeAws, alerts: Alerts): NodeJS.ProcessEnv {
     ...process.env,
     QUEUE_URL: `${fake.sqsEndpoint}/000000000000/panther-alerts`,
     QUARANTINE_QUEUE_URL: `${fake.sqsEndpoint}/000000000000/panther-alerts-quarantine`,
-    // As deployed: the archive is on by default, one more SendMessage in parallel per alert.
-    ARCHIVE_QUEUE_URL: `${fake.sqsEndpoint}/000000000000/panther-archive`,
+    // As deployed: the archive is on by default, one more SendMessage in parallel per alert
+    // (BENCH_ARCHIVE=off measures the receiver without it, as with `archive: false`).
+    ...(process.env.BENCH_ARCHIVE === 'off' ? {} : { ARCHIVE_QUEUE_URL: `${fake.sqsEndpoint}/000000000000/panther-archive` }),
     SECRET_ID: 'bench',
     AUTH_HEADER_NAME: 'X-Panther-Webhook-Secret',
     BENCH_SECRET,

@@ -88,7 +88,7 @@ async function sendTestAlert(args: string[]): Promise<number> {
     endpoint: { type: 'string' },
   });
   // Read once the options are known to be usable: a usage error wins over a missing file.
-  const body = () => (values.file === undefined ? JSON.stringify(pantherTestAlert(), null, 2) : readFileSync(values.file));
+  const body = () => (values.file === undefined ? JSON.stringify(pantherTestAlert()) : readFileSync(values.file));
   if (values['queue-url'] !== undefined) {
     if (values.url !== undefined || values.header !== undefined) {
       throw new UsageError('send-test-alert takes --queue-url (an inbox queue) or --url and --header (a webhook), not both');

@@ -145,7 +145,9 @@ export async function runReplay(options: ReplayOptions, env: NodeJS.ProcessEnv =
         new SendMessageCommand({
           QueueUrl: to,
           MessageBody: decision.messageBody,
-          MessageAttributes: toMessageAttributes(decision.attributes),
+          // The receiver's attributes, and the run: a consumer that drops repeats by dedupKey lets
+          // a replay through (it is asked for) and still drops a run's own duplicates.
+          MessageAttributes: { ...toMessageAttributes(decision.attributes), replayRun: { DataType: 'String', StringValue: runId } },
           ...fifoParameters(to, decision.messageGroupId, replayDeduplicationId(runId, decision.attributes.dedupKey)),
         }),
       );

@@ -113,13 +113,14 @@ async function replay(options: Partial<ReplayOptions> & Pick<ReplayOptions, 'to'
   return { summary, events };
 }
 
-/** What the receiver would have set, from the alert's own fields. */
+/** What the receiver would have set, from the alert's own fields, and the replay's run. */
 const expectedAttributes = (a: Archived) => ({
   severity: a.alert.severity,
   type: a.alert.type,
   detectionId: a.alert.id,
   alertId: a.alert.alertId,
   dedupKey: sha256(a.body),
+  replayRun: expect.stringMatching(/^[0-9a-f-]{36}$/),
 });
 
 /** Every message on the queue (reading one more than expected, to see any extra). */
@@ -127,6 +128,7 @@ const everything = (queueUrl: string, expected: number) => drainQueue(sqs, queue
 
 function expectExactlyOnce(messages: readonly Message[], expected: readonly Archived[]): void {
   expect(messages.map((m) => m.Body).sort()).toEqual(expected.map((a) => a.body).sort());
+  expect(new Set(messages.map((m) => attributesOf(m).replayRun)).size).toBeLessThanOrEqual(1); // one run, one id
   for (const message of messages) {
     const archived = expected.find((a) => a.body === message.Body)!;
     expect(attributesOf(message)).toEqual(expectedAttributes(archived));

@@ -47,13 +47,13 @@ describe('npm start with the inbox', () => {
     const { alert, attributes } = JSON.parse(tailed.stdout.trim()) as { attributes: Record<string, string>; alert: Record<string, string> };
     expect(alert).toMatchObject({ id: 'Test.Alert', alertId: 'Test.Alert', severity: 'INFO', type: 'RULE' });
     expect(Date.now() - Date.parse(alert.createdAt!)).toBeLessThan(60_000);
-    // The CLI sends the test alert pretty-printed; the dedupKey is the SHA-256 of exactly those bytes.
+    // The CLI sends the test alert as compact JSON, as Panther does; the dedupKey is the SHA-256 of exactly those bytes.
     expect(attributes).toEqual({
       severity: alert.severity,
       type: alert.type,
       detectionId: alert.id,
       alertId: alert.alertId,
-      dedupKey: sha256(JSON.stringify(alert, null, 2)),
+      dedupKey: sha256(JSON.stringify(alert)),
     });
     // Local mode's own line for the record, naming the inbox message.
     expect(local.output.some((l) => new RegExp(`SQS panther-inbox ${messageId} handled \\d+ms$`).test(l))).toBe(true);
