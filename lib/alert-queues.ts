@@ -5,6 +5,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { routeId, type RouteFilter } from '../functions/core/routes';
 import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
+import { queueDefaults } from './processed-queue';
 
 /** A queue and the dead-letter queue it hands what its consumers fail on: watched and granted as one. */
 export interface QueuePair {
@@ -72,14 +73,7 @@ export class AlertQueues extends Construct {
     super(scope, id);
     this.encryptionKey = props.encryptionKey;
     const common: sqs.QueueProps = {
-      ...(props.encryptionKey
-        ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
-        : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
-      enforceSSL: true,
-      maxMessageSizeBytes: SETTINGS.maxMessageBytes,
-      // What waits here waits for a person: as long as SQS allows, and their age alarms warn before it expires.
-      retentionPeriod: Duration.days(SETTINGS.retentionDays),
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      ...queueDefaults(props.encryptionKey, props.removalPolicy ?? RemovalPolicy.RETAIN),
       ...props.queueProps,
     };
     const fifo = props.fifo ? { fifo: true, contentBasedDeduplication: false } : {};

@@ -1,15 +1,13 @@
-import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
+import { processedQueue } from './processed-queue';
 import type { AlertArchive } from './alert-archive';
 import type { QueuePair } from './alert-queues';
-import { bundledFunction } from './bundled-function';
 
 export interface ArchivePipelineProps {
   /** Where the processor writes. */
@@ -21,9 +19,6 @@ export interface ArchivePipelineProps {
   readonly removalPolicy: RemovalPolicy;
   readonly metricsScope: string;
 }
-
-/** The processor's timeout; the archive queue hides a received batch six times as long (AWS's rule for Lambda sources). */
-const PROCESSOR_TIMEOUT = Duration.seconds(30);
 
 /**
  * How an accepted alert reaches the archive: the doors send it to the archive queue (under the same
@@ -43,35 +38,24 @@ export class ArchivePipeline extends Construct {
   constructor(scope: Construct, id: string, props: ArchivePipelineProps) {
     super(scope, id);
     this.encryptionKey = props.encryptionKey;
-    const common = {
-      ...(props.encryptionKey
-        ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
-        : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
-      enforceSSL: true,
-      maxMessageSizeBytes: SETTINGS.maxMessageBytes,
-      retentionPeriod: Duration.days(SETTINGS.retentionDays),
-      removalPolicy: props.removalPolicy,
-    };
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', common);
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the archive queue’s dead-letter queue; it needs none of its own.',
-    });
-    this.queue = new sqs.Queue(this, 'Queue', {
-      ...common,
-      visibilityTimeout: Duration.seconds(PROCESSOR_TIMEOUT.toSeconds() * 6),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
-    });
-
     const { archive } = props;
-    this.processor = bundledFunction(this, 'Processor', 'archive-processor', props.logRetention, {
-      description: 'Writes every accepted Panther alert to the S3 archive, byte for byte',
-      memorySize: 512,
-      timeout: PROCESSOR_TIMEOUT,
-      environment: { ARCHIVE_BUCKET: archive.bucket.bucketName, ARCHIVE_PREFIX: archive.prefix, METRICS_SCOPE: props.metricsScope },
-    });
+    ({
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      processor: this.processor,
+    } = processedQueue(this, {
+      processor: 'archive-processor',
+      processorProps: {
+        description: 'Writes every accepted Panther alert to the S3 archive, byte for byte',
+        environment: { ARCHIVE_BUCKET: archive.bucket.bucketName, ARCHIVE_PREFIX: archive.prefix, METRICS_SCOPE: props.metricsScope },
+      },
+      what: 'archive queue',
+      encryptionKey: props.encryptionKey,
+      logRetention: props.logRetention,
+      maxReceiveCount: props.maxReceiveCount,
+      removalPolicy: props.removalPolicy,
+    }));
     archive.grantWrite(this.processor);
-    this.processor.addEventSource(new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true }));
     this.pair = { id: 'Archive', queue: this.queue, deadLetterQueue: this.deadLetterQueue };
   }
 

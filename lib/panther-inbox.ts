@@ -1,14 +1,12 @@
-import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
+import { processedQueue } from './processed-queue';
 import type { AlertQueues, QueuePair } from './alert-queues';
 import type { ArchivePipeline } from './archive-pipeline';
-import { bundledFunction } from './bundled-function';
 
 export interface PantherInboxProps {
   /** Where the processor sends: the alert queue, the routes, the quarantine. */
@@ -24,9 +22,6 @@ export interface PantherInboxProps {
   /** Where accepted alerts also go, for the S3 archive. */
   readonly archiving?: ArchivePipeline;
 }
-
-/** The processor's timeout; the inbox hides a received batch six times as long (AWS's rule for Lambda sources). */
-const PROCESSOR_TIMEOUT = Duration.seconds(30);
 
 /**
  * The private door: a queue Panther's own Amazon SQS destination sends to (`SendMessage`, body only,
@@ -46,23 +41,29 @@ export class PantherInbox extends Construct {
 
   constructor(scope: Construct, id: string, props: PantherInboxProps) {
     super(scope, id);
-    const common = {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      maxMessageSizeBytes: SETTINGS.maxMessageBytes,
-      retentionPeriod: Duration.days(SETTINGS.retentionDays),
+    const { queues } = props;
+    ({
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      processor: this.processor,
+    } = processedQueue(this, {
+      processor: 'inbox-processor',
+      processorProps: {
+        description: "Checks alerts from Panther's SQS destination and puts them on the alert queue",
+        environment: {
+          QUEUE_URL: queues.alerts.queue.queueUrl,
+          QUARANTINE_QUEUE_URL: queues.quarantineQueue.queueUrl,
+          METRICS_SCOPE: props.metricsScope,
+          ...(queues.routes.length ? { ROUTES: queues.routesJson() } : {}),
+          ...(props.archiving ? { ARCHIVE_QUEUE_URL: props.archiving.queue.queueUrl } : {}),
+        },
+      },
+      // No encryptionKey: SQS-managed always, as Panther's account cannot use a customer-managed key.
+      what: 'inbox',
+      logRetention: props.logRetention,
+      maxReceiveCount: props.maxReceiveCount,
       removalPolicy: props.removalPolicy,
-    };
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', common);
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the inbox’s dead-letter queue; it needs none of its own.',
-    });
-    this.queue = new sqs.Queue(this, 'Queue', {
-      ...common,
-      visibilityTimeout: Duration.seconds(PROCESSOR_TIMEOUT.toSeconds() * 6),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
-    });
+    }));
     // SendMessage only: Panther cannot read, delete or purge the inbox.
     this.queue.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -73,22 +74,8 @@ export class PantherInbox extends Construct {
       }),
     );
 
-    const { queues } = props;
-    this.processor = bundledFunction(this, 'Processor', 'inbox-processor', props.logRetention, {
-      description: "Checks alerts from Panther's SQS destination and puts them on the alert queue",
-      memorySize: 512,
-      timeout: PROCESSOR_TIMEOUT,
-      environment: {
-        QUEUE_URL: queues.alerts.queue.queueUrl,
-        QUARANTINE_QUEUE_URL: queues.quarantineQueue.queueUrl,
-        METRICS_SCOPE: props.metricsScope,
-        ...(queues.routes.length ? { ROUTES: queues.routesJson() } : {}),
-        ...(props.archiving ? { ARCHIVE_QUEUE_URL: props.archiving.queue.queueUrl } : {}),
-      },
-    });
     queues.grantSend(this.processor);
     props.archiving?.grantSend(this.processor);
-    this.processor.addEventSource(new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true }));
     this.pair = { id: 'Inbox', queue: this.queue, deadLetterQueue: this.deadLetterQueue };
   }
 
