@@ -32,17 +32,29 @@ export function createS3Client(target: AwsClientTarget = {}): S3Client {
 /** Writes one archived object; throws when S3 did not take it. */
 export type ArchiveWriter = (object: ArchiveObject) => Promise<void>;
 
+/** S3's answer to a conditional write whose key exists already. */
+function alreadyThere(error: unknown): boolean {
+  return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 412;
+}
+
 export function s3ArchiveWriter(s3: S3Client, bucket: string): ArchiveWriter {
   return async ({ key, body, contentType, metadata }) => {
-    // The SDK adds a CRC32 of the bytes (its default for PutObject): S3 refuses a body damaged on the way.
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: Buffer.from(body, 'utf8'),
-        ContentType: contentType,
-        Metadata: { ...metadata },
-      }),
-    );
+    try {
+      // The SDK adds a CRC32 of the bytes (its default for PutObject): S3 refuses a body damaged on the way.
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: Buffer.from(body, 'utf8'),
+          ContentType: contentType,
+          Metadata: { ...metadata },
+          // Write once: the key is the body's hash, so an object already there holds these bytes. A
+          // retry or duplicate then adds no version (under Object Lock, none locked for archiveDays).
+          IfNoneMatch: '*',
+        }),
+      );
+    } catch (error) {
+      if (!alreadyThere(error)) throw error;
+    }
   };
 }

@@ -151,6 +151,24 @@ describe('the archive processor', () => {
     }
   });
 
+  it('writes once: every write is conditional (If-None-Match: *), and S3 saying the object is there already (412) is a success', async () => {
+    const [body] = distinctAlerts(1, 'write-once');
+    const bucket = await freshBucket(s3);
+    const records = await throughTheQueue([body!]);
+    const proxy = await startFaultProxy(endpoint);
+    const conditional: string[] = [];
+    try {
+      proxy.chooseBy((requestBody) => (requestBody.includes('write-once') ? 'precondition-failed' : undefined));
+      proxy.onRequest((headers) => conditional.push(String(headers['if-none-match'])));
+      const { handle, log } = processor(bucket, proxy.endpoint);
+      expect(await handle({ Records: records })).toEqual({ batchItemFailures: [] });
+      expect(log.map((record) => record.outcome)).toEqual(['archived']);
+      expect(conditional).toEqual(['*']);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('keeps a body that is not an alert apart under invalid/, instead of failing on it for ever', async () => {
     const bucket = await freshBucket(s3);
     const queueUrl = await freshQueue(sqs);

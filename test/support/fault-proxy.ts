@@ -21,6 +21,8 @@ export type Fault =
   | 'malformed'
   /** Forward to the real server, late (a slow dependency): `slowMs`, a second by default. */
   | 'slow'
+  /** Answer 412 Precondition Failed, as S3 answers a conditional write whose key exists. */
+  | 'precondition-failed'
   /** Forward; pass the real answer's headers on, then never its body (the server has acted). */
   | 'stall-after-headers'
   /** Forward; pass the real answer's headers and half its body on, then nothing more. */
@@ -32,6 +34,8 @@ export interface FaultProxy {
   plan(faults: readonly Fault[], fallback?: Fault): void;
   /** Picks the fault from each request's body instead (undefined: the plan decides). */
   chooseBy(choose: ((body: string) => Fault | undefined) | undefined): void;
+  /** Called with each request's headers, before its fault (to see what the client sent). */
+  onRequest(listener: ((headers: IncomingMessage['headers']) => void) | undefined): void;
   /** Requests seen, by the fault they got. */
   readonly seen: Fault[];
   close(): Promise<void>;
@@ -42,6 +46,7 @@ export async function startFaultProxy(target: string, { slowMs = 1_000 }: { slow
   let queue: Fault[] = [];
   let fallback: Fault = 'pass';
   let chooser: ((body: string) => Fault | undefined) | undefined;
+  let requestListener: ((headers: IncomingMessage['headers']) => void) | undefined;
   const seen: Fault[] = [];
   const held = new Set<ServerResponse>();
 
@@ -74,6 +79,7 @@ export async function startFaultProxy(target: string, { slowMs = 1_000 }: { slow
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
+      requestListener?.(req.headers);
       const fault = chooser?.(body.toString('utf8')) ?? queue.shift() ?? fallback;
       seen.push(fault);
       switch (fault) {
@@ -86,6 +92,12 @@ export async function startFaultProxy(target: string, { slowMs = 1_000 }: { slow
           return json(res, 500, { __type: 'InternalFailure', message: 'fault proxy: internal error' });
         case 'throttle':
           return json(res, 429, { __type: 'ThrottlingException', message: 'fault proxy: rate exceeded' });
+        case 'precondition-failed':
+          return res
+            .writeHead(412, { 'content-type': 'application/xml' })
+            .end(
+              '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>',
+            );
         case 'malformed':
           return res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end('{"SecretString": 42, "garbage');
         case 'slow':
@@ -109,6 +121,9 @@ export async function startFaultProxy(target: string, { slowMs = 1_000 }: { slow
     },
     chooseBy(choose) {
       chooser = choose;
+    },
+    onRequest(listener) {
+      requestListener = listener;
     },
     seen,
     close: async () => {
