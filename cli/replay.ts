@@ -138,8 +138,11 @@ export async function runReplay(options: ReplayOptions, env: NodeJS.ProcessEnv =
     progress({ ...failure, outcome: 'failed' });
   };
 
-  const send = async ({ key, decision }: { key: string; decision: Enqueue }) => {
-    if (dryRun) return progress({ key, outcome: 'would-send' });
+  const send = async ({ key, decision }: { key: string; decision: Enqueue }): Promise<boolean> => {
+    if (dryRun) {
+      progress({ key, outcome: 'would-send' });
+      return true;
+    }
     try {
       await sqs.send(
         new SendMessageCommand({
@@ -153,9 +156,20 @@ export async function runReplay(options: ReplayOptions, env: NodeJS.ProcessEnv =
       );
       sent += 1;
       progress({ key, outcome: 'sent' });
+      return true;
     } catch (error) {
       fail({ key, reason: `could not be sent (${describeError(error)})` });
+      return false;
     }
+  };
+
+  /** Into FIFO, a detection whose alert could not be sent gets no later alert this run: its order is kept. */
+  const stalledGroups = new Set<string>();
+  const sendInOrder = async (alert: { key: string; decision: Enqueue }) => {
+    if (stalledGroups.has(alert.decision.messageGroupId)) {
+      return fail({ key: alert.key, reason: 'not sent: an earlier alert of its detection could not be (FIFO order kept)' });
+    }
+    if (!(await send(alert))) stalledGroups.add(alert.decision.messageGroupId);
   };
 
   for (const partition of archivePartitionPrefixes(sinceMs, untilMs, prefix)) {
@@ -177,7 +191,7 @@ export async function runReplay(options: ReplayOptions, env: NodeJS.ProcessEnv =
     }
     chosen.sort((a, b) => a.createdAtMs - b.createdAtMs || (a.key < b.key ? -1 : 1));
     matched += chosen.length;
-    if (fifo) for (const alert of chosen) await send(alert);
+    if (fifo) for (const alert of chosen) await sendInOrder(alert);
     else await inParallel(chosen, PARALLEL, send);
   }
   return { matched, sent, skippedByFilter, failed };

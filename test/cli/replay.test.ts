@@ -197,6 +197,31 @@ describe('replay', () => {
     expect([...ids(runs[0]!)].filter((id) => ids(runs[1]!).has(id))).toEqual([]);
   });
 
+  it('into FIFO, sends no later alert of a detection whose alert could not be sent (order kept), and names each', async () => {
+    const expected = ALERTS.filter(inWindow);
+    const victim = expected[0]!;
+    const to = await freshQueue(sqs, { FifoQueue: 'true', ContentBasedDeduplication: 'false' }, '.fifo');
+    const proxy = await startFaultProxy(endpoint);
+    const through = localSqsClient(proxy.endpoint);
+    try {
+      proxy.chooseBy((body) => (body.includes(victim.alert.alertId) ? 'error500' : undefined));
+      const { summary } = await replay({ to, sqs: through });
+      const sameDetection = expected.filter((a) => a.alert.id === victim.alert.id);
+      expect(sameDetection.length).toBeGreaterThan(1);
+      expect(summary.failed.map((failure) => failure.key).sort()).toEqual(
+        sameDetection.map((a) => `alerts/${partitionByIso(a.instant)}${sha256(a.body)}.json`).sort(),
+      );
+      expect(summary.failed.filter((failure) => failure.reason.startsWith('not sent: an earlier alert'))).toHaveLength(
+        sameDetection.length - 1,
+      );
+      const others = expected.filter((a) => a.alert.id !== victim.alert.id);
+      expect((await everything(to, others.length)).map((m) => m.Body).sort()).toEqual(others.map((a) => a.body).sort());
+    } finally {
+      through.destroy();
+      await proxy.close();
+    }
+  });
+
   it("sends a detection's alerts of one hour into a FIFO queue in createdAt order, whatever order their keys list in", async () => {
     const own = await freshBucket(s3);
     const start = Date.UTC(2024, 6, 1, 9, 0, 7);
