@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
-import { decideOnDelivery, SECRET_UNAVAILABLE_REPLY } from '../functions/core/webhook-core';
+import { authenticate, refuseMissingHeader, SECRET_UNAVAILABLE_REPLY } from '../functions/core/webhook-core';
 import type { ProxyHandler } from '../functions/runtime/create-receiver';
 import { toProxyResult } from '../functions/runtime/middleware';
 import type { SecretSource } from '../functions/runtime/secret-source';
@@ -68,21 +68,24 @@ export function logLine(entry: RequestLog, now: Date = new Date()): string {
  */
 export type RefuseStranger = (headers: APIGatewayProxyEvent['headers']) => Promise<APIGatewayProxyResult | undefined>;
 
-/** The receiver's own check of the headers: the core's lookup and constant-time comparison, against the accepted secrets. */
+/**
+ * The receiver's own check of the headers, in its order: without the header, 401 at once (no secret
+ * needed); else the core's constant-time comparison against the accepted secrets.
+ */
 export function refuseStrangers(authHeaderName: string, secrets: SecretSource): RefuseStranger {
   return async (headers) => {
     const requestId = randomUUID();
+    const request = { headers, body: null };
+    const missing = refuseMissingHeader(request, authHeaderName);
+    if (missing?.action === 'reply') return toProxyResult(missing.reply, requestId);
     let acceptedSecrets: readonly string[];
     try {
       acceptedSecrets = await secrets();
     } catch {
       return toProxyResult(SECRET_UNAVAILABLE_REPLY, requestId);
     }
-    // The core refuses strangers before it looks at a body, so the headers alone get its 401 or 403;
-    // a request with an accepted secret gets past them, and the verdict on its absent body is ignored.
-    const decision = decideOnDelivery({ headers, body: null }, { authHeaderName, acceptedSecrets, invalidPayloads: 'reject' });
-    const stranger = decision.action === 'reply' && (decision.reason === 'unauthenticated' || decision.reason === 'forbidden');
-    return stranger ? toProxyResult(decision.reply, requestId) : undefined;
+    const refusal = authenticate(request, { authHeaderName, acceptedSecrets });
+    return refusal?.action === 'reply' ? toProxyResult(refusal.reply, requestId) : undefined;
   };
 }
 

@@ -156,7 +156,22 @@ describe('createWebhookServer', () => {
     }
   });
 
-  it('answers a large body 503 at once when the secret cannot be read, as the receiver answers any request then', async () => {
+  it('answers a large body without the header 401 even when the secret cannot be read, as the receiver does', async () => {
+    const server = await startServer({
+      secrets: async () => {
+        throw new SecretUnavailableError('Secrets Manager is down');
+      },
+    });
+    try {
+      const answer = await partialPost(server.url, {}, 8 * MiB, 2 * MiB);
+      expect(answer?.status).toBe(401);
+      expect(server.calls).toHaveLength(0);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('answers a large body 503 at once when the secret cannot be read, as the receiver answers any request with the header then', async () => {
     const server = await startServer({
       secrets: async () => {
         throw new SecretUnavailableError('Secrets Manager is down');
