@@ -3,7 +3,8 @@
  * setting fails the cold start (every message stays on the archive queue, visibly) rather than
  * each write. Pure: it reads the environment object it is given, nothing else.
  */
-import { checkArchivePrefix, DEFAULT_ARCHIVE_PREFIX } from './archive-key';
+import { checkArchivePrefix, DEFAULT_ARCHIVE_PREFIX } from './archive-prefix';
+import { readLogSettings } from './receiver-config';
 
 export interface ArchiveConfig {
   /** `ARCHIVE_BUCKET`: the bucket's name (required). */
@@ -22,12 +23,9 @@ const BUCKET_NAME = /^(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 export function readArchiveConfig(env: NodeJS.ProcessEnv): ArchiveConfig {
   const bucket = env.ARCHIVE_BUCKET ?? '';
   if (!BUCKET_NAME.test(bucket)) throw new Error(`ARCHIVE_BUCKET must be an S3 bucket name, got ${JSON.stringify(bucket)}`);
-  const requestLog = env.REQUEST_LOG ?? 'json';
-  if (requestLog !== 'json' && requestLog !== 'off') throw new Error(`REQUEST_LOG must be json or off, got ${JSON.stringify(requestLog)}`);
   return {
     bucket,
     prefix: checkArchivePrefix(env.ARCHIVE_PREFIX ?? DEFAULT_ARCHIVE_PREFIX, 'ARCHIVE_PREFIX'),
-    requestLog: requestLog === 'json',
-    metricsScope: env.METRICS_SCOPE || 'local',
+    ...readLogSettings(env),
   };
 }

@@ -36,6 +36,13 @@ export interface ReceiverConfig extends ForwardingSettings {
   readonly secretMaxStaleMs: number;
 }
 
+/** How every function logs: `REQUEST_LOG` (`json`, the default, or `off`) and `METRICS_SCOPE` (default `local`). */
+export function readLogSettings(env: NodeJS.ProcessEnv): Pick<ForwardingSettings, 'requestLog' | 'metricsScope'> {
+  const requestLog = env.REQUEST_LOG ?? 'json';
+  if (requestLog !== 'json' && requestLog !== 'off') throw new Error(`REQUEST_LOG must be json or off, got ${JSON.stringify(requestLog)}`);
+  return { requestLog: requestLog === 'json', metricsScope: env.METRICS_SCOPE || 'local' };
+}
+
 /**
  * Reads and checks the forwarding settings; throws naming the variable. `quarantineRequired`: whether
  * QUARANTINE_QUEUE_URL must be set (otherwise it may be absent, never malformed).
@@ -47,14 +54,11 @@ export function readForwardingSettings(env: NodeJS.ProcessEnv, quarantineRequire
     if (!value || !URL.canParse(value)) throw new Error(`${name} must be a queue URL, got ${JSON.stringify(value ?? null)}`);
     return value;
   };
-  const requestLog = env.REQUEST_LOG ?? 'json';
-  if (requestLog !== 'json' && requestLog !== 'off') throw new Error(`REQUEST_LOG must be json or off, got ${JSON.stringify(requestLog)}`);
   return {
     queueUrl: url('QUEUE_URL', true)!,
     quarantineQueueUrl: url('QUARANTINE_QUEUE_URL', quarantineRequired),
-    requestLog: requestLog === 'json',
+    ...readLogSettings(env),
     routes: parseRoutes(env.ROUTES),
-    metricsScope: env.METRICS_SCOPE || 'local',
     archiveQueueUrl: url('ARCHIVE_QUEUE_URL', false),
   };
 }
