@@ -1,8 +1,9 @@
 /**
  * An SQS endpoint on 127.0.0.1 that answers SendMessage at once (with the body's MD5, which the SDK
  * checks), and a Secrets Manager endpoint on another port that answers GetSecretValue with the
- * webhook secret: what is left is the caller's own cost. Two ports, as in AWS two hosts: a client
- * cannot reuse one service's connection for the other.
+ * webhook secret, and an S3 endpoint that answers every PUT (the archive's write) at once: what is
+ * left is the caller's own cost. A port each, as in AWS a host each: a client cannot reuse one
+ * service's connection for another.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -13,16 +14,18 @@ export const BENCH_SECRET = 'bench-webhook-secret-0123456789';
 export interface FakeAws {
   readonly sqsEndpoint: string;
   readonly secretsEndpoint: string;
+  readonly s3Endpoint: string;
   close(): void;
 }
 
 export async function startFakeAws(): Promise<FakeAws> {
-  const [sqs, secrets] = await Promise.all([listen(), listen()]);
+  const [sqs, secrets, s3] = await Promise.all([listen(), listen(), listen()]);
   return {
     sqsEndpoint: sqs.endpoint,
     secretsEndpoint: secrets.endpoint,
+    s3Endpoint: s3.endpoint,
     close: () => {
-      for (const { server } of [sqs, secrets]) {
+      for (const { server } of [sqs, secrets, s3]) {
         server.closeAllConnections();
         server.close();
       }
@@ -35,6 +38,10 @@ async function listen(): Promise<{ endpoint: string; server: Server }> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (req.method === 'PUT') {
+        res.writeHead(200, { etag: `"${randomUUID()}"` }).end();
+        return;
+      }
       const target = String(req.headers['x-amz-target'] ?? '');
       const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { MessageBody?: string };
       const answer = target.startsWith('secretsmanager.')

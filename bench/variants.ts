@@ -113,9 +113,9 @@ export function measureEnv(fake: FakeAws, alerts: Alerts): NodeJS.ProcessEnv {
     ...process.env,
     QUEUE_URL: `${fake.sqsEndpoint}/000000000000/panther-alerts`,
     QUARANTINE_QUEUE_URL: `${fake.sqsEndpoint}/000000000000/panther-alerts-quarantine`,
-    // As deployed: the archive is on by default, one more SendMessage in parallel per alert
+    // As deployed: the archive is on by default, one PutObject in parallel with the sends per alert
     // (BENCH_ARCHIVE=off measures the receiver without it, as with `archive: false`).
-    ...(process.env.BENCH_ARCHIVE === 'off' ? {} : { ARCHIVE_QUEUE_URL: `${fake.sqsEndpoint}/000000000000/panther-archive` }),
+    ...(process.env.BENCH_ARCHIVE === 'off' ? {} : { ARCHIVE_BUCKET: 'bench-archive', AWS_ENDPOINT_URL_S3: fake.s3Endpoint }),
     SECRET_ID: 'bench',
     AUTH_HEADER_NAME: 'X-Panther-Webhook-Secret',
     BENCH_SECRET,

@@ -122,16 +122,6 @@ export async function createInboxQueue(
   return { queueUrl: url, deadLetterQueueUrl: dlqUrl };
 }
 
-/** Local mode's archive queue: every accepted alert, on its way to the embedded S3 archive. Standard, with a dead-letter queue. */
-export const LOCAL_ARCHIVE_QUEUE_NAME = 'panther-archive';
-
-export async function createArchiveQueue(sqs: SQSClient): Promise<{ readonly queueUrl: string; readonly deadLetterQueueUrl: string }> {
-  const { url, dlqUrl } = await createWithDeadLetters(sqs, LOCAL_ARCHIVE_QUEUE_NAME, {
-    visibilityTimeoutSeconds: SETTINGS.visibilityTimeoutSeconds,
-  });
-  return { queueUrl: url, deadLetterQueueUrl: dlqUrl };
-}
-
 /** Resolves on the first SIGINT or SIGTERM. */
 export function untilStopSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {

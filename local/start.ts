@@ -16,9 +16,9 @@
  *
  * With the embedded SQS it also runs the second door: an inbox queue, as Panther's Amazon SQS
  * destination sends to, drained by the inbox processor (the same handler module as the Lambda's)
- * through an in-process stand-in for Lambda's SQS event source; and the archive: an archive queue
- * every accepted alert also goes to, drained the same way by the archive processor into a bucket
- * on the embedded S3 (fauxqs serves S3 on the SQS port; in memory, gone when it stops).
+ * through an in-process stand-in for Lambda's SQS event source; and the archive: a bucket on the
+ * embedded S3 that both doors write every accepted alert to (fauxqs serves S3 on the SQS port; in
+ * memory, gone when it stops).
  *
  * Prints, once ready, lines scripts can read: `Webhook URL: …`, `Queue URL: …`, `SQS endpoint: …`,
  * `Quarantine queue URL: …`, `Inbox queue URL: …`, `Archive: s3://…`, `S3 endpoint: …` (the last
@@ -30,13 +30,14 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { readReceiverConfig } from '../functions/core/receiver-config';
+import { ENV } from '../functions/core/environment';
+import { readArchiveSettings, readReceiverConfig } from '../functions/core/receiver-config';
 import { parseRouteFilters, parseRoutes } from '../functions/core/routes';
 import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
 import type { SqsBatchHandler } from '../functions/runtime/create-inbox-processor';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localS3Client, localSqsClient } from '../functions/runtime/local-aws';
 import { receiverDependencies } from '../functions/runtime/receiver-dependencies';
-import { createArchiveQueue, createForwarderQueues, createInboxQueue, untilStopSignal, type EmbeddedSqs } from './embedded-sqs';
+import { createForwarderQueues, createInboxQueue, untilStopSignal, type EmbeddedSqs } from './embedded-sqs';
 import { startEmbeddedSecrets, type EmbeddedSecrets } from './embedded-secrets';
 import { type BatchResult, type SqsTrigger, startSqsEventSource } from './sqs-event-source';
 import { startEmbeddedSqsThread } from './sqs-thread';
@@ -87,15 +88,15 @@ async function inboxTrigger(sqs: SQSClient): Promise<SqsTrigger> {
 }
 
 /**
- * The archive on the embedded S3: its bucket, its queue (named to the doors in ARCHIVE_QUEUE_URL
- * before they load) and the archive processor that drains it, loaded once the variables are set.
+ * The archive on the embedded S3: its bucket, named to both doors (ARCHIVE_BUCKET, and the S3 endpoint)
+ * before they load, which then write every accepted alert to it themselves, as in AWS.
  */
-async function archiveTrigger(sqs: SQSClient, endpoint: string): Promise<SqsTrigger> {
-  await localS3Client(endpoint).send(new CreateBucketCommand({ Bucket: SETTINGS.localArchiveBucket }));
-  const { queueUrl } = await createArchiveQueue(sqs);
-  Object.assign(process.env, { ARCHIVE_QUEUE_URL: queueUrl, ARCHIVE_BUCKET: SETTINGS.localArchiveBucket, AWS_ENDPOINT_URL_S3: endpoint });
-  const { handler } = (await import('../functions/archive-processor')) as { handler: SqsBatchHandler };
-  return { queueUrl, handler, timeoutMs: PROCESSOR_TIMEOUT_MS, functionName: 'panther-archive-processor' };
+async function useEmbeddedArchive(endpoint: string): Promise<{ bucket: string; prefix: string }> {
+  const bucket = SETTINGS.localArchiveBucket;
+  await localS3Client(endpoint).send(new CreateBucketCommand({ Bucket: bucket }));
+  process.env[ENV.archiveBucket] ??= bucket;
+  process.env.AWS_ENDPOINT_URL_S3 ??= endpoint;
+  return readArchiveSettings(process.env)!;
 }
 
 /** One line per record an SQS-triggered function handled or left on its queue for a retry. */
@@ -132,14 +133,12 @@ async function main(): Promise<void> {
   const sqsEndpoint =
     process.env.AWS_ENDPOINT_URL_SQS ?? process.env.AWS_ENDPOINT_URL ?? `https://sqs.${process.env.AWS_REGION}.amazonaws.com`;
 
-  // The SQS-triggered functions, on one event source (with the embedded SQS only): the archive
-  // processor first, since both doors read ARCHIVE_QUEUE_URL when they load, then the inbox processor.
+  // The archive first: both doors read ARCHIVE_BUCKET when they load. Then the inbox processor, on
+  // the in-process event source (with the embedded SQS only).
   const sqsClient = embedded && localSqsClient(embedded.endpoint);
-  const archive = sqsClient && embedded && (await archiveTrigger(sqsClient, embedded.endpoint));
+  const archive = embedded && (await useEmbeddedArchive(embedded.endpoint));
   const inbox = sqsClient && (await inboxTrigger(sqsClient));
-  const triggers = [archive, inbox].filter((trigger) => trigger !== undefined);
-  const eventSource =
-    sqsClient && triggers.length > 0 ? await startSqsEventSource(sqsClient, triggers, { onBatch: printBatch }) : undefined;
+  const eventSource = sqsClient && inbox ? await startSqsEventSource(sqsClient, [inbox], { onBatch: printBatch }) : undefined;
 
   // Imported only now: the handler reads its configuration at load, as it does at a cold start.
   const handlerModule = values.handler ? resolve(values.handler) : '../functions/receiver';
@@ -165,7 +164,7 @@ async function main(): Promise<void> {
     console.log(`Route ${route.name} queue URL: ${route.queueUrl}`);
   }
   if (inbox) console.log(`Inbox queue URL: ${inbox.queueUrl}`);
-  if (archive) console.log(`Archive: s3://${process.env.ARCHIVE_BUCKET}/${process.env.ARCHIVE_PREFIX ?? 'alerts/'}`);
+  if (archive) console.log(`Archive: s3://${archive.bucket}/${archive.prefix}`);
   console.log(`SQS endpoint: ${sqsEndpoint}`);
   if (archive) console.log(`S3 endpoint: ${process.env.AWS_ENDPOINT_URL_S3}`);
   console.log(`Header: ${header}`);

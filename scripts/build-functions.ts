@@ -80,7 +80,7 @@ export const LAMBDA_BUILD_OPTIONS = {
 export async function buildFunctions(): Promise<void> {
   await generateAlertCode();
   await Promise.all(
-    ['receiver', 'example-consumer', 'inbox-processor', 'archive-processor'].map(async (name) => {
+    ['receiver', 'example-consumer', 'inbox-processor'].map(async (name) => {
       const outfile = join(BUNDLE_DIR, name, 'index.js');
       const built = await build({ ...LAMBDA_BUILD_OPTIONS, entryPoints: [join(ROOT, 'functions', `${name}.ts`)], outfile, write: false });
       replaceIfChanged(outfile, Buffer.from(built.outputFiles[0]!.contents));

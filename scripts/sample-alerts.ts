@@ -20,10 +20,10 @@ export function baseAlert(overrides: Record<string, unknown> = {}): Record<strin
   };
 }
 
-/** `count` distinct valid alerts, told apart by alertId `<prefix>-<n>`, n zero-padded. */
-export function distinctAlerts(count: number, prefix: string): string[] {
+/** `count` distinct valid alerts, told apart by alertId `<prefix>-<n>`, n zero-padded; `overrides` for them all. */
+export function distinctAlerts(count: number, prefix: string, overrides: Record<string, unknown> = {}): string[] {
   return Array.from({ length: count }, (_, n) =>
-    JSON.stringify(baseAlert({ alertId: `${prefix}-${String(n).padStart(6, '0')}`, title: `New Alert: ${prefix} #${n}` })),
+    JSON.stringify(baseAlert({ alertId: `${prefix}-${String(n).padStart(6, '0')}`, title: `New Alert: ${prefix} #${n}`, ...overrides })),
   );
 }
 

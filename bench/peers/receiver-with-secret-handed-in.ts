@@ -5,9 +5,9 @@
  */
 import { readReceiverConfig } from '../../functions/core/receiver-config';
 import { createReceiver } from '../../functions/runtime/create-receiver';
-import { createQueueSender, createSqsClient } from '../../functions/runtime/queue-sender';
+import { deliveryPipeline } from '../../functions/runtime/deliver';
 
 const config = readReceiverConfig(process.env);
 const secret = [process.env.BENCH_SECRET ?? ''];
 
-export const handler = createReceiver(config, { send: createQueueSender(createSqsClient()), secrets: async () => secret });
+export const handler = createReceiver(config, { deliver: deliveryPipeline(config.archive).deliver, secrets: async () => secret });

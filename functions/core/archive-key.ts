@@ -1,74 +1,72 @@
 /**
  * Where an alert lives in the S3 archive: `<prefix>dt=YYYY-MM-DD/hour=HH/<dedupKey>.json`, Hive-style
- * partitions an auditor's SQL engine (Athena) can prune, named by a pure function of the body.
+ * partitions an auditor's SQL engine (Athena) can prune, named by the body's SHA-256 (the receiver's
+ * dedupKey). A Panther retry of one delivery writes the same bytes to the same key (write-once makes
+ * the second write a no-op), while a manual "[Re-sent]" has another title, so its own object.
  *
- * The name is the body's SHA-256 (the receiver's dedupKey): a Panther retry of one delivery, or SQS
- * delivering one message twice, writes the same bytes to the same object (idempotent), while a manual
- * "[Re-sent]" has another title, so another body and its own object.
+ * The partition is the alert's `createdAt`, normalized to UTC, not the time it arrived: a retry Panther
+ * makes hours later (every 15+ minutes, for up to 3 days) still lands on the first delivery's object,
+ * and it is the time an auditor asks about ("alerts created last Tuesday").
  *
- * The partition is the alert's `createdAt`, normalized to UTC, not the time it arrived. createdAt is
- * inside the body, so the key stays a function of the body alone: a retry that Panther makes hours
- * later (every 15+ minutes, for up to 3 days) still lands on the first delivery's object. Arrival
- * time differs per retry and would put one delivery in several partitions. It is also the time an
- * auditor asks about ("alerts created last Tuesday"), and replay filters on it exactly.
- *
- * A body that is not a valid alert has no trustworthy createdAt. The archive queue only carries what
- * the receiver accepted, so this should never happen; if it does, the body is kept (not retried for
- * ever) under `<prefix>invalid/`, partitioned by the time SQS took the message, which replay and the
- * `dt=` partitions never include.
+ * One exception keeps every key well formed and visible to SQL: a createdAt the schema accepts but no
+ * real alert has (year 0000, year 9999 with an offset that crosses into 10000, or simply days away
+ * from now) would make a malformed or unprojected partition. An alert created more than
+ * ARCHIVE_LATE_DAYS before it arrived, or more than a day after, is placed by its arrival hour instead,
+ * and its metadata says so (`placement: arrival`). The Glue table projects exactly the days this rule
+ * can produce (lib/ reads the same constants; test/lib checks the two together).
  *
  * Every key is lower-case letters, digits and `=/-._` in a fixed layout below the prefix, so keys sort
  * the same byte-wise and by locale (fauxqs sorts a listing by locale but resumes a page byte-wise).
  */
-import { hash } from 'node:crypto';
-import { awsDateTimeToEpochMs } from './aws-date-time';
 import { DEFAULT_ARCHIVE_PREFIX } from './archive-prefix';
-import { decidePayload, type Decision, type RefusalReason } from './webhook-core';
+import { FORWARDER_SETTINGS } from './settings';
 
 export { checkArchivePrefix, DEFAULT_ARCHIVE_PREFIX } from './archive-prefix';
 
-/** Below the prefix: bodies that are not valid alerts (never listed by a time-range replay). */
+/** Below the prefix: bodies earlier versions kept apart because they were not valid alerts (never replayed). */
 export const INVALID_PARTITION = 'invalid/';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
+/**
+ * How long before its arrival an alert may have been created and still be placed by createdAt:
+ * Panther retries for 3 days, and an inbox message may wait out the queue's retention before it is read.
+ */
+export const ARCHIVE_LATE_DAYS = FORWARDER_SETTINGS.archiveLateDays;
+/** How far after its arrival (the sender's clock ahead of ours) createdAt may lie. */
+export const ARCHIVE_EARLY_DAYS = 1;
+
 const two = (n: number) => String(n).padStart(2, '0');
 
-/** `dt=YYYY-MM-DD/hour=HH/` of an instant, in UTC. */
+/** `dt=YYYY-MM-DD/hour=HH/` of an instant, in UTC; a RangeError for a year without four digits. */
 export function partitionOf(epochMs: number): string {
   const t = new Date(epochMs);
-  return `dt=${String(t.getUTCFullYear()).padStart(4, '0')}-${two(t.getUTCMonth() + 1)}-${two(t.getUTCDate())}/hour=${two(t.getUTCHours())}/`;
+  const year = t.getUTCFullYear();
+  if (!(year >= 0 && year <= 9999))
+    throw new RangeError(`no dt= partition for ${Number.isNaN(year) ? 'an invalid instant' : `year ${year}`}`);
+  return `dt=${String(year).padStart(4, '0')}-${two(t.getUTCMonth() + 1)}-${two(t.getUTCDate())}/hour=${two(t.getUTCHours())}/`;
 }
 
-/** Where one message's body goes: a valid alert under its createdAt's partition, anything else apart. */
-export type ArchivePlacement =
-  | {
-      readonly kind: 'alert';
-      readonly key: string;
-      /** The receiver's own decision on this body: its routing attributes and the parsed alert. */
-      readonly decision: Extract<Decision, { action: 'enqueue' }>;
-      /** SHA-256 (hex) of the body: the object's name. */
-      readonly dedupKey: string;
-    }
-  | { readonly kind: 'invalid'; readonly key: string; readonly reason: RefusalReason; readonly dedupKey: string };
+/** How a key's partition was chosen: the alert's createdAt (the rule), or its arrival (the exception). */
+export type Placement = 'created' | 'arrival';
 
 /**
- * The placement of a body (as SQS delivered it). `arrivalMs` (when SQS took the message) is used only
- * for a body that is not a valid alert; a valid alert's key depends on the body alone.
+ * The key of an accepted alert. `createdAtMs`: its createdAt (undefined when it cannot be read);
+ * `arrivalMs`: when this function took it.
  */
-export function placeInArchive(body: string, arrivalMs: number, prefix: string = DEFAULT_ARCHIVE_PREFIX): ArchivePlacement {
-  // The hash of the stored bytes themselves: what the receiver's dedupKey is for any body SQS carries.
-  const dedupKey = hash('sha256', body, 'hex');
-  // The receiver's own check, so everything under the dt= partitions is an alert by its rules.
-  const decision = decidePayload({ body, isBase64Encoded: false }, 'reject');
-  if (decision.action === 'enqueue') {
-    // A valid alert's createdAt is an AWSDateTime: the schema's format is this parser's grammar.
-    const createdAtMs = awsDateTimeToEpochMs(decision.alert.createdAt)!;
-    return { kind: 'alert', key: `${prefix}${partitionOf(createdAtMs)}${dedupKey}.json`, decision, dedupKey };
-  }
-  const reason = decision.action === 'reply' ? decision.reason : decision.attributes.reason;
-  return { kind: 'invalid', key: `${prefix}${INVALID_PARTITION}${partitionOf(arrivalMs)}${dedupKey}.txt`, reason, dedupKey };
+export function archiveKey(
+  dedupKey: string,
+  createdAtMs: number | undefined,
+  arrivalMs: number,
+  prefix: string = DEFAULT_ARCHIVE_PREFIX,
+): { readonly key: string; readonly placement: Placement } {
+  const plausible =
+    createdAtMs !== undefined &&
+    createdAtMs >= arrivalMs - ARCHIVE_LATE_DAYS * DAY_MS &&
+    createdAtMs <= arrivalMs + ARCHIVE_EARLY_DAYS * DAY_MS;
+  const placement: Placement = plausible ? 'created' : 'arrival';
+  return { key: `${prefix}${partitionOf(plausible ? createdAtMs : arrivalMs)}${dedupKey}.json`, placement };
 }
 
 /**

@@ -21,13 +21,3 @@ export const OUTCOME_METRICS: Readonly<Record<Outcome, { readonly name: string; 
 
 /** Counted once per failed secret refresh while the cached secret keeps serving: the cache is stale. */
 export const SECRET_STALE_METRIC = 'SecretStaleServed';
-
-/** What became of one archive-queue message: written as an alert, written apart (not an alert), or not written. */
-export type ArchiveOutcome = 'archived' | 'archived-invalid' | 'failed';
-
-/** The archive processor's metric per outcome: a count per message, as the receiver's are per request. */
-export const ARCHIVE_METRICS: Readonly<Record<ArchiveOutcome, string>> = {
-  archived: 'Archived',
-  'archived-invalid': 'ArchivedInvalid',
-  failed: 'ArchiveFailures',
-};

@@ -1,10 +1,19 @@
 /**
- * The receiver's configuration, read once at module load and checked there: a missing or malformed
- * setting fails the cold start (API Gateway answers 5xx, so Panther retries) instead of every request.
- * Pure: it reads the environment object it is given, nothing else.
+ * The functions' configuration, read once at module load and checked there: a missing or malformed
+ * setting fails the cold start (API Gateway answers 5xx, SQS keeps the inbox's messages) instead of
+ * every request. Pure: it reads the environment object it is given, nothing else, by the names in
+ * environment.ts.
  */
+import { checkArchivePrefix, DEFAULT_ARCHIVE_PREFIX } from './archive-prefix';
+import { ENV } from './environment';
 import { parseRoutes, type Route } from './routes';
 import { FORWARDER_SETTINGS, HTTP_HEADER_NAME, invalidPayloadMode, type InvalidPayloadMode } from './settings';
+
+/** Where the archive is written: the bucket and the prefix its keys start with. */
+export interface ArchiveSettings {
+  readonly bucket: string;
+  readonly prefix: string;
+}
 
 /** What every function that forwards alerts reads alike: where they go, and how it logs. */
 export interface ForwardingSettings {
@@ -18,8 +27,8 @@ export interface ForwardingSettings {
   readonly routes: readonly Route[];
   /** `METRICS_SCOPE`: the value of every metric's Forwarder dimension (the construct sets its stack and path). */
   readonly metricsScope: string;
-  /** `ARCHIVE_QUEUE_URL`: where every accepted alert also goes, for the S3 archive; none when unset. */
-  readonly archiveQueueUrl: string | undefined;
+  /** `ARCHIVE_BUCKET` and `ARCHIVE_PREFIX`: where every accepted alert is also written; no archive without a bucket. */
+  readonly archive: ArchiveSettings | undefined;
 }
 
 export interface ReceiverConfig extends ForwardingSettings {
@@ -36,11 +45,32 @@ export interface ReceiverConfig extends ForwardingSettings {
   readonly secretMaxStaleMs: number;
 }
 
+/** The inbox processor's: the quarantine queue is required (the inbox has no one to answer a 400 to). */
+export interface InboxConfig extends ForwardingSettings {
+  readonly quarantineQueueUrl: string;
+}
+
 /** How every function logs: `REQUEST_LOG` (`json`, the default, or `off`) and `METRICS_SCOPE` (default `local`). */
 export function readLogSettings(env: NodeJS.ProcessEnv): Pick<ForwardingSettings, 'requestLog' | 'metricsScope'> {
-  const requestLog = env.REQUEST_LOG ?? 'json';
-  if (requestLog !== 'json' && requestLog !== 'off') throw new Error(`REQUEST_LOG must be json or off, got ${JSON.stringify(requestLog)}`);
-  return { requestLog: requestLog === 'json', metricsScope: env.METRICS_SCOPE || 'local' };
+  const requestLog = env[ENV.requestLog] ?? 'json';
+  if (requestLog !== 'json' && requestLog !== 'off')
+    throw new Error(`${ENV.requestLog} must be json or off, got ${JSON.stringify(requestLog)}`);
+  return { requestLog: requestLog === 'json', metricsScope: env[ENV.metricsScope] || 'local' };
+}
+
+/** S3's rule for new bucket names: 3-63 lower-case letters, digits, dots and hyphens, no `..`. */
+const BUCKET_NAME = /^(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** `ARCHIVE_BUCKET` (none: no archive) and `ARCHIVE_PREFIX` (default `alerts/`), checked. */
+export function readArchiveSettings(env: NodeJS.ProcessEnv): ArchiveSettings | undefined {
+  const bucket = env[ENV.archiveBucket];
+  const prefix = env[ENV.archivePrefix];
+  if (bucket === undefined) {
+    if (prefix !== undefined) throw new Error(`${ENV.archivePrefix} is set but ${ENV.archiveBucket} is not`);
+    return undefined;
+  }
+  if (!BUCKET_NAME.test(bucket)) throw new Error(`${ENV.archiveBucket} must be an S3 bucket name, got ${JSON.stringify(bucket)}`);
+  return { bucket, prefix: checkArchivePrefix(prefix ?? DEFAULT_ARCHIVE_PREFIX, ENV.archivePrefix) };
 }
 
 /**
@@ -55,28 +85,34 @@ export function readForwardingSettings(env: NodeJS.ProcessEnv, quarantineRequire
     return value;
   };
   return {
-    queueUrl: url('QUEUE_URL', true)!,
-    quarantineQueueUrl: url('QUARANTINE_QUEUE_URL', quarantineRequired),
+    queueUrl: url(ENV.queueUrl, true)!,
+    quarantineQueueUrl: url(ENV.quarantineQueueUrl, quarantineRequired),
     ...readLogSettings(env),
-    routes: parseRoutes(env.ROUTES),
-    archiveQueueUrl: url('ARCHIVE_QUEUE_URL', false),
+    routes: parseRoutes(env[ENV.routes]),
+    archive: readArchiveSettings(env),
   };
 }
 
 export function readReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
-  const invalidPayloads = invalidPayloadMode(env.INVALID_PAYLOADS, 'INVALID_PAYLOADS');
-  const authHeaderName = env.AUTH_HEADER_NAME ?? '';
+  const invalidPayloads = invalidPayloadMode(env[ENV.invalidPayloads], ENV.invalidPayloads);
+  const authHeaderName = env[ENV.authHeaderName] ?? '';
   if (!HTTP_HEADER_NAME.test(authHeaderName))
-    throw new Error(`AUTH_HEADER_NAME must be an HTTP header name, got ${JSON.stringify(authHeaderName)}`);
-  if (!env.SECRET_ID) throw new Error('SECRET_ID must name the Secrets Manager secret holding the webhook secret');
-  const maxStale = env.SECRET_MAX_STALE_SECONDS ?? String(FORWARDER_SETTINGS.secretMaxStaleSeconds);
+    throw new Error(`${ENV.authHeaderName} must be an HTTP header name, got ${JSON.stringify(authHeaderName)}`);
+  const secretId = env[ENV.secretId];
+  if (!secretId) throw new Error(`${ENV.secretId} must name the Secrets Manager secret holding the webhook secret`);
+  const maxStale = env[ENV.secretMaxStaleSeconds] ?? String(FORWARDER_SETTINGS.secretMaxStaleSeconds);
   if (!/^\d{1,7}$/.test(maxStale))
-    throw new Error(`SECRET_MAX_STALE_SECONDS must be a whole number of seconds, got ${JSON.stringify(maxStale)}`);
+    throw new Error(`${ENV.secretMaxStaleSeconds} must be a whole number of seconds, got ${JSON.stringify(maxStale)}`);
   return {
     ...readForwardingSettings(env, invalidPayloads === 'quarantine'),
     invalidPayloads,
     authHeaderName,
-    secretId: env.SECRET_ID,
+    secretId,
     secretMaxStaleMs: Number(maxStale) * 1000,
   };
+}
+
+export function readInboxConfig(env: NodeJS.ProcessEnv): InboxConfig {
+  const settings = readForwardingSettings(env, true);
+  return { ...settings, quarantineQueueUrl: settings.quarantineQueueUrl! };
 }

@@ -11,6 +11,11 @@ export const FORWARDER_SETTINGS = {
   maxReceiveCount: 5,
   /** SQS's default. */
   visibilityTimeoutSeconds: 30,
+  /**
+   * How many days before it reaches the archive an alert may have been created and still be filed
+   * under its createdAt: Panther retries for 3 days, and an inbox message may wait the queue's 14.
+   */
+  archiveLateDays: 3 + 14,
   /** Lambda timeout: well under API Gateway's 29 s, and above the receiver's own deadline. */
   receiverTimeoutSeconds: 10,
   /**

@@ -98,10 +98,13 @@ export interface QuarantineAttributes {
 /** Every attribute a message may carry, by name. */
 export type MessageAttributes = RoutingAttributes | QuarantineAttributes;
 
-/** How a SendMessage ended, as the adapter saw it. */
+/** How a delivery ended: confirmed with the primary queue's message id, or failed. */
 export type EnqueueOutcome =
   | { readonly ok: true; readonly messageId: string }
   | { readonly ok: false; readonly failure: 'unreachable' | 'refused'; readonly error?: string };
+
+/** How one target's send ended, as its sender saw it (a queue names its message; an object has none). */
+export type TargetOutcome = { readonly ok: true; readonly messageId?: string } | Extract<EnqueueOutcome, { ok: false }>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const MAX_ERROR_DETAILS = 10;
@@ -285,10 +288,15 @@ function messageGroupId(detectionId: string): string {
   return id === '' ? 'panther' : id;
 }
 
-/** All sends must succeed for a 2xx: the first failure (an unreachable queue first) decides. */
-export function combineOutcomes(outcomes: readonly EnqueueOutcome[]): EnqueueOutcome {
+/**
+ * All sends must succeed for a 2xx: the first failure (an unreachable target first) decides. The first
+ * outcome is the primary queue's: its message id is the receipt.
+ */
+export function combineOutcomes(outcomes: readonly [TargetOutcome, ...TargetOutcome[]]): EnqueueOutcome {
   const failures = outcomes.filter((o) => !o.ok);
-  if (failures.length === 0) return outcomes[0]!;
+  const [primary] = outcomes;
+  if (failures.length === 0)
+    return primary.ok && primary.messageId !== undefined ? { ok: true, messageId: primary.messageId } : { ok: false, failure: 'refused' };
   return failures.find((o) => !o.ok && o.failure === 'unreachable') ?? failures[0]!;
 }
 

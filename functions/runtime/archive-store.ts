@@ -1,10 +1,9 @@
 /**
- * The S3 side of the archive: a client with the project's per-attempt deadline, and PutObject of one
- * archived body. The archive processor writes with it; replay reads with the same client.
+ * The S3 client that reads the archive (replay, tail): the SDK's, with the project's per-attempt
+ * deadline. Writes never go through it: the functions write with archive-writer.ts.
  */
 import { Readable } from 'node:stream';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { ArchiveObject } from '../core/archive-object';
+import { S3Client } from '@aws-sdk/client-s3';
 import { AttemptDeadlineHttpHandler } from './attempt-deadline';
 import { type AwsClientTarget, awsClientOptions, S3_LIMITS } from './aws-client-options';
 
@@ -27,34 +26,4 @@ class S3AttemptDeadlineHttpHandler extends AttemptDeadlineHttpHandler {
  */
 export function createS3Client(target: AwsClientTarget = {}): S3Client {
   return new S3Client(awsClientOptions(target, S3_LIMITS, new S3AttemptDeadlineHttpHandler(S3_LIMITS)));
-}
-
-/** Writes one archived object; throws when S3 did not take it. */
-export type ArchiveWriter = (object: ArchiveObject) => Promise<void>;
-
-/** S3's answer to a conditional write whose key exists already. */
-function alreadyThere(error: unknown): boolean {
-  return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 412;
-}
-
-export function s3ArchiveWriter(s3: S3Client, bucket: string): ArchiveWriter {
-  return async ({ key, body, contentType, metadata }) => {
-    try {
-      // The SDK adds a CRC32 of the bytes (its default for PutObject): S3 refuses a body damaged on the way.
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          Body: Buffer.from(body, 'utf8'),
-          ContentType: contentType,
-          Metadata: { ...metadata },
-          // Write once: the key is the body's hash, so an object already there holds these bytes. A
-          // retry or duplicate then adds no version (under Object Lock, none locked for archiveDays).
-          IfNoneMatch: '*',
-        }),
-      );
-    } catch (error) {
-      if (!alreadyThere(error)) throw error;
-    }
-  };
 }

@@ -11,6 +11,8 @@ export interface AwsClientTarget {
   readonly endpoint?: string;
   readonly region?: string;
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** The client's time limits, when not its service's own (tests run faults at a smaller scale). */
+  readonly limits?: AttemptLimits;
 }
 
 /** Time limits of one client. */
@@ -28,10 +30,17 @@ export const SQS_LIMITS: AttemptLimits = { connectMs: 1_000, attemptMs: 1_500, m
 export const SECRETS_MANAGER_LIMITS: AttemptLimits = { connectMs: 1_000, attemptMs: 1_500, maxAttempts: 2 };
 
 /**
- * S3: an object is up to 1 MiB each way (PutObject in the archive processor, GetObject in replay),
- * and S3's own latency has a longer tail than SQS's: 5 s per attempt, three attempts.
+ * S3 reads (replay, tail): an object is up to 1 MiB, and S3's own latency has a longer tail than
+ * SQS's: 5 s per attempt, three attempts.
  */
 export const S3_LIMITS: AttemptLimits = { connectMs: 1_000, attemptMs: 5_000, maxAttempts: 3 };
+
+/**
+ * The archive's write, on the path of every accepted alert: like SQS's, three short attempts (an
+ * in-region PUT of up to 1 MiB takes a fraction of a second), about 6.5 s in the worst case, so a
+ * slow or failing S3 gets Panther a 5xx before the function's own deadline, never a hang.
+ */
+export const S3_WRITE_LIMITS: AttemptLimits = { connectMs: 1_000, attemptMs: 2_000, maxAttempts: 3 };
 
 /** The HTTP handler's settings for these limits (an SDK client's `requestHandler`, or a NodeHttpHandler's own). */
 export function requestHandlerOptions(limits: AttemptLimits) {

@@ -11,13 +11,11 @@
  * FIFO queue uses as its deduplication id and a consumer of a standard queue uses to drop them.
  */
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { InboxConfig } from '../core/inbox-config';
-import { deliveryTargets } from '../core/delivery-targets';
-import { combineOutcomes, type Decision, decidePayload, replyToEnqueue } from '../core/webhook-core';
-import type { AwsClientTarget } from './aws-client-options';
+import type { InboxConfig } from '../core/receiver-config';
+import { decidePayload } from '../core/webhook-core';
 import { lambdaDeadline } from './deadline';
+import { type Deliver, type DeliveryTargetsConfig, deliverDecision, deliveryPipeline } from './deliver';
 import { describeError } from './errors';
-import { createQueueSender, createSqsClient, type QueueSender } from './queue-sender';
 import { type RequestRecord, recordOf, stdoutRequestLog } from './request-log';
 
 /**
@@ -31,10 +29,13 @@ export interface InboxRecord extends RequestRecord {
   readonly messageId: string;
   /** SQS's receive count: above 1, the queues that confirmed an earlier attempt already hold a copy. */
   readonly receiveCount: number;
+  /** Who sent it (SQS's SenderId: the IAM principal Panther's destination writes as): the inbox's caller id. */
+  readonly senderId?: string;
 }
 
 export interface InboxDependencies {
-  readonly send: QueueSender;
+  /** The delivery pipeline (deliver.ts). */
+  readonly deliver: Deliver;
   /** One call per record; none when undefined. */
   readonly log?: (record: InboxRecord) => void;
 }
@@ -45,15 +46,7 @@ type Fields = Omit<RequestRecord, 'status' | 'durationMs'>;
 /** Logs one record's outcome; returns whether the record is done with. */
 type Finish = (status: number, fields: Fields, done: boolean) => boolean;
 
-export function createInboxProcessor(config: InboxConfig, { send, log = () => undefined }: InboxDependencies): SqsBatchHandler {
-  /** Where a decision's message goes, what the webhook would have answered once it is there, and what the log adds. */
-  function destinations(decision: Exclude<Decision, { action: 'reply' }>) {
-    if (decision.action === 'quarantine') return { queueUrls: [config.quarantineQueueUrl], receipt: { quarantined: decision }, logged: {} };
-    // The webhook's targets: the alert queue, every matching route, the archive queue when set.
-    const { queueUrls, routes } = deliveryTargets(config, decision.attributes);
-    return { queueUrls, messageGroupId: decision.messageGroupId, receipt: { routes }, logged: { routes } };
-  }
-
+export function createInboxProcessor(config: InboxConfig, { deliver, log = () => undefined }: InboxDependencies): SqsBatchHandler {
   async function processRecord(record: SQSRecord, context: Context, finish: Finish): Promise<boolean> {
     // An SQS body is text: nothing to base64-decode, and SQS cannot hold what the webhook escapes.
     const decision = decidePayload({ body: record.body }, 'quarantine');
@@ -62,14 +55,12 @@ export function createInboxProcessor(config: InboxConfig, { send, log = () => un
     // inbox's dead-letter queue rather than being dropped.
     if (decision.action === 'reply') return finish(decision.reply.statusCode, recordOf(decision), false);
 
-    const { queueUrls, messageGroupId, receipt, logged } = destinations(decision);
     const deadline = lambdaDeadline(context);
     try {
-      const sent = combineOutcomes(
-        await Promise.all(queueUrls.map((url) => send(url, decision.messageBody, decision.attributes, deadline.signal, messageGroupId))),
-      );
-      const timedOut = deadline.signal.aborted ? { reason: 'timeout' as const } : {};
-      return finish(replyToEnqueue(sent, receipt).statusCode, { ...recordOf(decision, sent), ...(sent.ok ? logged : timedOut) }, sent.ok);
+      // The webhook's targets (alert queue, matching routes, archive; or the quarantine queue), placed
+      // by when SQS took the message, which is the same on every redelivery of it.
+      const { sent, reply, fields } = await deliverDecision(config, decision, deliver, deadline.signal, arrivalMs(record));
+      return finish(reply.statusCode, fields, sent.ok);
     } finally {
       deadline.clear();
     }
@@ -90,6 +81,7 @@ export function createInboxProcessor(config: InboxConfig, { send, log = () => un
             door: 'inbox',
             messageId: record.messageId,
             receiveCount: Number(record.attributes.ApproximateReceiveCount),
+            ...(record.attributes.SenderId ? { senderId: record.attributes.SenderId } : {}),
           });
           return ok;
         };
@@ -108,10 +100,16 @@ export function createInboxProcessor(config: InboxConfig, { send, log = () => un
   };
 }
 
-/** The real dependencies: one SQS client for every send, and the stdout request log unless REQUEST_LOG is off. */
-export function inboxDependencies(config: InboxConfig, sqs: AwsClientTarget = {}): InboxDependencies {
+/** When SQS took the message (the same on every redelivery); now for a hand-built event without it. */
+function arrivalMs(record: SQSRecord): number {
+  const sent = Number(record.attributes?.SentTimestamp);
+  return Number.isFinite(sent) && sent > 0 ? sent : Date.now();
+}
+
+/** The real dependencies: the delivery pipeline, and the stdout request log unless REQUEST_LOG is off. */
+export function inboxDependencies(config: InboxConfig, targets: DeliveryTargetsConfig = {}): InboxDependencies {
   return {
-    send: createQueueSender(createSqsClient(sqs)),
+    deliver: deliveryPipeline(config.archive, targets).deliver,
     ...(config.requestLog ? { log: stdoutRequestLog(config.metricsScope) } : {}),
   };
 }

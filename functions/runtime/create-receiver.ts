@@ -1,29 +1,22 @@
 /**
  * The receiver as a factory: configuration and dependencies in, a Lambda handler out. The Lambda's
  * handler module wires the real ones once; tests and local mode build their own. A 2xx leaves here
- * only after SQS confirmed every send.
+ * only after every target of the delivery (queues, archive) confirmed it.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { ReceiverConfig } from '../core/receiver-config';
-import { deliveryTargets } from '../core/delivery-targets';
-import {
-  combineOutcomes,
-  decideOnDelivery,
-  refuseMissingHeader,
-  replyToEnqueue,
-  SECRET_UNAVAILABLE_REPLY,
-  type WebhookReply,
-} from '../core/webhook-core';
+import { decideOnDelivery, refuseMissingHeader, SECRET_UNAVAILABLE_REPLY, type WebhookReply } from '../core/webhook-core';
 import { lambdaDeadline } from './deadline';
 import { describeError } from './errors';
 import { answerUnexpectedFailures, toProxyResult } from './middleware';
-import type { QueueSender } from './queue-sender';
+import { type Deliver, deliverDecision } from './deliver';
 import { recordOf, type RequestRecord } from './request-log';
 import type { SecretSource } from './secret-source';
 
 export interface ReceiverDependencies {
-  readonly send: QueueSender;
+  /** The delivery pipeline (deliver.ts). */
+  readonly deliver: Deliver;
   readonly secrets: SecretSource;
   /** One call per request; none when undefined. */
   readonly log?: (record: RequestRecord) => void;
@@ -31,7 +24,7 @@ export interface ReceiverDependencies {
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-export function createReceiver(config: ReceiverConfig, { send, secrets, log = () => undefined }: ReceiverDependencies): ProxyHandler {
+export function createReceiver(config: ReceiverConfig, { deliver, secrets, log = () => undefined }: ReceiverDependencies): ProxyHandler {
   async function receiveAlert(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
     const started = performance.now();
     const ids = { requestId: context.awsRequestId, apiRequestId: event.requestContext?.requestId };
@@ -59,20 +52,11 @@ export function createReceiver(config: ReceiverConfig, { send, secrets, log = ()
     if (decision.action === 'reply') return finish(decision.reply, recordOf(decision));
 
     const deadline = lambdaDeadline(context);
-    const timedOut = () => (deadline.signal.aborted ? { reason: 'timeout' as const } : {});
     try {
-      if (decision.action === 'enqueue') {
-        // The alert queue, every matching route and the archive, in parallel; a 2xx only if every send succeeded.
-        const { queueUrls, routes } = deliveryTargets(config, decision.attributes);
-        const sent = combineOutcomes(
-          await Promise.all(
-            queueUrls.map((url) => send(url, decision.messageBody, decision.attributes, deadline.signal, decision.messageGroupId)),
-          ),
-        );
-        return finish(replyToEnqueue(sent, { routes }), { ...recordOf(decision, sent), ...(sent.ok ? { routes } : timedOut()) });
-      }
-      const sent = await send(config.quarantineQueueUrl!, decision.messageBody, decision.attributes, deadline.signal);
-      return finish(replyToEnqueue(sent, { quarantined: decision }), { ...recordOf(decision, sent), ...(sent.ok ? {} : timedOut()) });
+      // The alert queue, every matching route and the archive (or the quarantine queue), in parallel;
+      // a 2xx only if every one of them confirmed.
+      const { reply, fields } = await deliverDecision(config, decision, deliver, deadline.signal);
+      return finish(reply, fields);
     } finally {
       deadline.clear();
     }

@@ -1,6 +1,6 @@
 /**
- * The one place that talks to SQS: sends a message and reports how it went, never throwing for an
- * SQS failure (the core turns the outcome into Panther's answer).
+ * The one place that sends to SQS (the pipeline's queue sender, deliver.ts): sends a message and
+ * reports how it went, never throwing for an SQS failure (the core turns the outcome into Panther's answer).
  */
 import { SendMessageCommand, SQSClient, type MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { EnqueueOutcome, MessageAttributes } from '../core/webhook-core';
@@ -25,10 +25,14 @@ export type QueueSender = (
  * once, not per send (per-send-abort.ts says how each send still gets its own deadline).
  */
 export function createSqsClient(target: AwsClientTarget = {}): SQSClient {
+  const limits = target.limits ?? SQS_LIMITS;
   const client = new SQSClient({
-    ...awsClientOptions(target, SQS_LIMITS, new PerSendAbortHttpHandler(SQS_LIMITS)),
+    ...awsClientOptions(target, limits, new PerSendAbortHttpHandler(limits)),
     cacheMiddleware: true,
     useQueueUrlAsEndpoint: false,
+    // No MD5 of each answer against the body sent: TLS and SigV4 already protect the exchange, and the
+    // check hashed every alert's whole body once more on the hot path.
+    md5: false,
   });
   passAbortSignalToHttp(client.middlewareStack);
   return client;

@@ -1,8 +1,8 @@
-/** The receiver's real dependencies: SQS, Secrets Manager and the stdout request log. */
+/** The receiver's real dependencies: the delivery pipeline, Secrets Manager and the stdout request log. */
 import type { ReceiverConfig } from '../core/receiver-config';
 import type { AwsClientTarget } from './aws-client-options';
 import type { ReceiverDependencies } from './create-receiver';
-import { createQueueSender, createSqsClient } from './queue-sender';
+import { deliveryPipeline } from './deliver';
 import { staleSecretLogLine, stdoutRequestLog } from './request-log';
 import { createSecretSource } from './secret-source';
 import { secretsManagerReader } from './secrets-manager-reader';
@@ -10,13 +10,14 @@ import { secretsManagerReader } from './secrets-manager-reader';
 /** Where the clients connect; unset fields follow the SDK's own resolution (the Lambda's case). */
 export interface ReceiverTargets {
   readonly sqs?: AwsClientTarget;
+  readonly s3?: AwsClientTarget;
   readonly secretsManager?: AwsClientTarget;
 }
 
 export function receiverDependencies(config: ReceiverConfig, targets: ReceiverTargets = {}): ReceiverDependencies {
-  const sqs = createSqsClient(targets.sqs);
+  const { deliver, sqs } = deliveryPipeline(config.archive, targets);
   return {
-    send: createQueueSender(sqs),
+    deliver,
     // Read with the SQS client's credentials, signer and hash: no second SDK client (BENCHMARKS.md).
     secrets: createSecretSource(secretsManagerReader(config.secretId, sqs.config, targets.secretsManager), {
       maxStaleMs: config.secretMaxStaleMs,

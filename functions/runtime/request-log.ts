@@ -1,18 +1,10 @@
 /**
- * One JSON line per request (and per archived message), which is both the structured log and,
+ * One JSON line per request (or inbox record), which is both the structured log and,
  * through CloudWatch's Embedded Metric Format, the metrics: no extra API call, nothing on the hot
  * path but one stdout write. It never holds the alert body or the secret: only the routing fields
  * and the outcome.
  */
-import {
-  ARCHIVE_METRICS,
-  type ArchiveOutcome,
-  METRICS_NAMESPACE,
-  type Outcome,
-  OUTCOME_METRICS,
-  SCOPE_DIMENSION,
-  SECRET_STALE_METRIC,
-} from '../core/metrics';
+import { METRICS_NAMESPACE, type Outcome, OUTCOME_METRICS, SCOPE_DIMENSION, SECRET_STALE_METRIC } from '../core/metrics';
 import type { Decision, EnqueueOutcome, RefusalReason } from '../core/webhook-core';
 
 export type { Outcome };
@@ -79,27 +71,6 @@ export function staleSecretLogLine(error: string, scope: string, timestamp: numb
   );
 }
 
-/** One archive-queue message, as the archive processor logs it: never the body, only where it went. */
-export interface ArchiveRecord {
-  readonly outcome: ArchiveOutcome;
-  readonly messageId: string;
-  readonly key: string;
-  readonly durationMs: number;
-  /** Why a body is not a valid alert (archived-invalid). */
-  readonly reason?: string;
-  /** Error name and code only (failed). */
-  readonly error?: string;
-}
-
-/** The archive processor's line per message, counting its outcome's metric. */
-export function archiveLogLine(record: ArchiveRecord, scope: string, timestamp: number = Date.now()): string {
-  const level = record.outcome === 'failed' ? 'ERROR' : record.outcome === 'archived' ? 'INFO' : 'WARN';
-  return emfLine(
-    { level, message: 'archive', ...record },
-    { scope, metricName: ARCHIVE_METRICS[record.outcome], dimensions: [[SCOPE_DIMENSION]], timestamp },
-  );
-}
-
 /** One JSON line that is also one count of `metricName` in Embedded Metric Format. */
 function emfLine(
   fields: Record<string, unknown>,
@@ -119,11 +90,6 @@ function emfLine(
 /** A logger writing one line per request to stdout (CloudWatch Logs in Lambda). */
 export function stdoutRequestLog(scope: string): (record: RequestRecord) => void {
   return stdoutLog(requestLogLine, scope);
-}
-
-/** The archive processor's logger: one line per message to stdout. */
-export function stdoutArchiveLog(scope: string): (record: ArchiveRecord) => void {
-  return stdoutLog(archiveLogLine, scope);
 }
 
 function stdoutLog<R>(line: (record: R, scope: string) => string, scope: string): (record: R) => void {

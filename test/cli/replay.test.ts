@@ -1,5 +1,5 @@
 /**
- * `replay` against fauxqs's real S3 and SQS: alerts archived by the archive processor are sent again
+ * `replay` against fauxqs's real S3 and SQS: alerts archived as the receiver archives them are sent again
  * for a time window, each exactly once, with the attributes the receiver would give them, worked
  * out here independently (the alert's own fields, SHA-256 of the body).
  */
@@ -17,10 +17,9 @@ import {
   runReplay,
 } from '../../cli/replay';
 import { SEVERITIES } from '../../functions/core/routes';
-import { archiveProcessorDependencies, createArchiveProcessor } from '../../functions/runtime/create-archive-processor';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localS3Client, localSqsClient } from '../../functions/runtime/local-aws';
 import { baseAlert } from '../corpus/panther-payloads';
-import { batchesOf, freshBucket, freshQueue, receiveRecords, sendAsReceiver } from '../support/archive';
+import { archiveAsReceiver, freshBucket, freshQueue } from '../support/archive';
 import { startFaultProxy } from '../support/fault-proxy';
 import { startSqsServer, stopAll, type RunningProcess } from '../support/processes';
 import { attributesOf, drainQueue } from '../support/queue';
@@ -72,18 +71,9 @@ let s3: S3Client;
 let sqs: SQSClient;
 let bucket: string;
 
-/** Archives bodies into a bucket with the archive processor, as the Lambda on the archive queue does. */
+/** Archives bodies into a bucket as the receiver does. */
 async function archive(into: string, bodies: readonly string[]): Promise<void> {
-  const queueUrl = await freshQueue(sqs);
-  for (const body of bodies) await sendAsReceiver(sqs, queueUrl, body);
-  const config = { bucket: into, prefix: 'alerts/', requestLog: false, metricsScope: 'test' };
-  const handle = createArchiveProcessor(
-    config,
-    archiveProcessorDependencies(config, { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
-  );
-  for (const event of batchesOf(await receiveRecords(sqs, queueUrl, bodies.length))) {
-    expect(await handle(event)).toEqual({ batchItemFailures: [] });
-  }
+  await archiveAsReceiver(endpoint, into, bodies);
 }
 
 beforeAll(async () => {

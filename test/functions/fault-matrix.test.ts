@@ -4,12 +4,13 @@
  * behind a fault proxy on 127.0.0.1. Every case asserts the status, an upper bound on the time, and
  * exactly what is on every queue. docs/operate.md's table "What Panther sees when…" is this matrix.
  */
+import { CreateBucketCommand, DeleteObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, PurgeQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { readReceiverConfig } from '../../functions/core/receiver-config';
-import type { AwsClientTarget } from '../../functions/runtime/aws-client-options';
+import { type AttemptLimits, type AwsClientTarget, S3_WRITE_LIMITS } from '../../functions/runtime/aws-client-options';
 import { createReceiver, type ProxyHandler } from '../../functions/runtime/create-receiver';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localSqsClient } from '../../functions/runtime/local-aws';
-import { createQueueSender, createSqsClient } from '../../functions/runtime/queue-sender';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localS3Client, localSqsClient } from '../../functions/runtime/local-aws';
+import { deliveryPipeline } from '../../functions/runtime/deliver';
 import { createSecretSource, REFRESH_BACKOFF_MS, SECRET_CACHE_MS } from '../../functions/runtime/secret-source';
 import { secretsManagerReader } from '../../functions/runtime/secrets-manager-reader';
 import { createForwarderQueues, type LocalQueues } from '../../local/embedded-sqs';
@@ -22,30 +23,50 @@ import { closedPort } from '../support/network';
 let servers: TestServers;
 let sqsProxy: FaultProxy;
 let secretsProxy: FaultProxy;
+let s3Proxy: FaultProxy;
 let sqs: SQSClient;
+let s3: S3Client;
 let queues: LocalQueues;
+const BUCKET = 'matrix-archive';
 
 beforeAll(async () => {
   servers = await startTestServers();
   const endpoint = servers.sqs['SQS endpoint']!;
   sqs = localSqsClient(endpoint);
+  s3 = localS3Client(endpoint);
   queues = await createForwarderQueues(sqs, { name: 'matrix', routes: ['paging'] });
-  [sqsProxy, secretsProxy] = await Promise.all([startFaultProxy(endpoint), startFaultProxy(servers.secretsEndpoint)]);
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  // fauxqs serves S3 on its SQS port: the archive's faults get a proxy of their own.
+  [sqsProxy, secretsProxy, s3Proxy] = await Promise.all([
+    startFaultProxy(endpoint),
+    startFaultProxy(servers.secretsEndpoint),
+    startFaultProxy(endpoint),
+  ]);
 });
 afterAll(async () => {
-  await Promise.all([sqsProxy.close(), secretsProxy.close()]);
+  await Promise.all([sqsProxy.close(), secretsProxy.close(), s3Proxy.close()]);
+  s3.destroy();
   await servers.stop();
 });
 beforeEach(() => {
   sqsProxy.plan([], 'pass');
   secretsProxy.plan([], 'pass');
+  s3Proxy.plan([], 'pass');
 });
 
 const target = (endpoint: string): AwsClientTarget => ({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 
 /** A receiver through the proxies, on a clock the test can move (for the secret's cache). */
 function receiver(
-  options: { sqsEndpoint?: string; secretsEndpoint?: string; routeQueueUrl?: string; clock?: { now: number }; maxStaleMs?: number } = {},
+  options: {
+    sqsEndpoint?: string;
+    secretsEndpoint?: string;
+    routeQueueUrl?: string;
+    clock?: { now: number };
+    maxStaleMs?: number;
+    /** With the archive, written through this endpoint under these limits. */
+    archive?: { endpoint?: string; limits?: AttemptLimits };
+  } = {},
 ): ProxyHandler {
   const config = readReceiverConfig({
     QUEUE_URL: queues.queueUrl,
@@ -56,11 +77,18 @@ function receiver(
       { name: 'paging', queueUrl: options.routeQueueUrl ?? queues.routeQueueUrls.paging, severities: ['HIGH', 'CRITICAL'] },
     ]),
     REQUEST_LOG: 'off',
+    ...(options.archive ? { ARCHIVE_BUCKET: BUCKET } : {}),
   });
   const clock = options.clock ?? { now: Date.now() };
-  const sqsClient = createSqsClient(target(options.sqsEndpoint ?? sqsProxy.endpoint));
+  const { deliver, sqs: sqsClient } = deliveryPipeline(config.archive, {
+    sqs: target(options.sqsEndpoint ?? sqsProxy.endpoint),
+    s3: {
+      ...target(options.archive?.endpoint ?? s3Proxy.endpoint),
+      ...(options.archive?.limits ? { limits: options.archive.limits } : {}),
+    },
+  });
   return createReceiver(config, {
-    send: createQueueSender(sqsClient),
+    deliver,
     secrets: createSecretSource(
       secretsManagerReader(TEST_SECRET_ID, sqsClient.config, target(options.secretsEndpoint ?? secretsProxy.endpoint)),
       { now: () => clock.now, maxStaleMs: options.maxStaleMs },
@@ -92,6 +120,13 @@ async function onQueues(): Promise<{ alerts: number; paging: number; quarantine:
     [queues.queueUrl, queues.routeQueueUrls.paging!, queues.quarantineQueueUrl].map(count),
   );
   return { alerts: alerts!, paging: paging!, quarantine: quarantine! };
+}
+
+/** How many objects the archive holds now, emptying it for the next case. */
+async function inArchive(): Promise<number> {
+  const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+  for (const { Key } of Contents) await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key }));
+  return Contents.length;
 }
 
 /** The Lambda times out at 10 s; our answer must come before it (and Panther's patience). */
@@ -142,6 +177,61 @@ describe('SQS misbehaving (secret healthy)', () => {
     expect(answer.status).toBe(502);
     expect(answer.ms).toBeLessThan(2_000);
     expect(await onQueues()).toEqual({ alerts: 1, paging: 0, quarantine: 0 });
+  });
+});
+
+/** The archive's write at a tenth of its real time limits, so that the failing cases take a second, not ten. */
+const TENTH: AttemptLimits = {
+  connectMs: S3_WRITE_LIMITS.connectMs / 10,
+  attemptMs: S3_WRITE_LIMITS.attemptMs / 10,
+  maxAttempts: S3_WRITE_LIMITS.maxAttempts,
+};
+/** What the deadline allows a write at that scale: every attempt, and the back-offs between them. */
+const TENTH_WORST_MS = TENTH.maxAttempts * TENTH.attemptMs + 500;
+
+describe('S3 (the archive) misbehaving, SQS healthy', () => {
+  it.each<[string, Fault[], Fault, number, number, number]>([
+    // case, faults for the first writes, then, status, upper bound (ms), objects written
+    ['answers 503 SlowDown once', ['slow-down'], 'pass', 200, 1_000, 1],
+    ['answers 500 once', ['error500'], 'pass', 200, 1_000, 1],
+    ['resets once', ['reset'], 'pass', 200, 1_000, 1],
+    ['hangs once, then is healthy', ['hang'], 'pass', 200, TENTH_WORST_MS, 1],
+    // A PUT's answer has no body: its headers are the whole of it, so nothing is left to stall.
+    ['stalls after its headers', [], 'stall-after-headers', 200, 1_000, 1],
+    // The proxy answers for S3: the object is there already (a retry), which is the write's success.
+    ['says the object is already there (412)', [], 'precondition-failed', 200, 1_000, 0],
+    ['answers 503 SlowDown every time', [], 'slow-down', 502, 1_500, 0],
+    ['answers 500 every time', [], 'error500', 502, 1_500, 0],
+    ['hangs on every attempt', [], 'hang', 503, TENTH_WORST_MS, 0],
+  ])(
+    '%s: %s',
+    async (_name, faults, then, status, withinMs, written) => {
+      const handler = receiver({ archive: { limits: TENTH } });
+      s3Proxy.plan(faults, then);
+      const answer = await deliver(handler);
+      s3Proxy.plan([], 'pass');
+      expect({ status: answer.status, fast: answer.ms < withinMs }).toEqual({ status, fast: true });
+      // The queues took theirs in parallel: a failed archive write is retried by Panther (at least once).
+      expect(await onQueues()).toEqual({ alerts: 1, paging: 1, quarantine: 0 });
+      expect(await inArchive()).toBe(written);
+    },
+    15_000,
+  );
+
+  it('hangs on every attempt at the real time limits: 503 before the Lambda deadline', async () => {
+    s3Proxy.plan([], 'hang');
+    const answer = await deliver(receiver({ archive: {} }));
+    expect(answer.status).toBe(503);
+    expect(answer.ms).toBeLessThan(LAMBDA_TIMEOUT_MS - 1_000);
+    expect(await onQueues()).toEqual({ alerts: 1, paging: 1, quarantine: 0 });
+    expect(await inArchive()).toBe(0);
+  }, 20_000);
+
+  it('refuses connections: 503 at once', async () => {
+    const answer = await deliver(receiver({ archive: { endpoint: `http://127.0.0.1:${await closedPort()}` } }));
+    expect(answer.status).toBe(503);
+    expect(answer.ms).toBeLessThan(2_000);
+    expect(await onQueues()).toEqual({ alerts: 1, paging: 1, quarantine: 0 });
   });
 });
 

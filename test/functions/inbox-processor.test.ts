@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { GetQueueAttributesCommand, type Message, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { readInboxConfig } from '../../functions/core/inbox-config';
+import { readInboxConfig } from '../../functions/core/receiver-config';
 import { createInboxProcessor, inboxDependencies, type SqsBatchHandler } from '../../functions/runtime/create-inbox-processor';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localSqsClient } from '../../functions/runtime/local-aws';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localS3Client, localSqsClient } from '../../functions/runtime/local-aws';
 import { createForwarderQueues, createInboxQueue } from '../../local/embedded-sqs';
 import { type BatchResult, sqsRecordOf, startSqsEventSource } from '../../local/sqs-event-source';
 import { lambdaContext } from '../../local/webhook-server';
@@ -21,6 +21,8 @@ import { baseAlert, type CorpusCase, INVALID_CASES, padTo, pantherExamples, VALI
 import { invoke, loadHandler, startTestServers, type TestServers } from '../support/handler';
 import { blackHole } from '../support/network';
 import { ROOT } from '../support/processes';
+import { freshBucket, keysIn } from '../support/archive';
+import { partitionByIso } from '../support/utc-partition';
 import { attributesOf, drainQueue } from '../support/queue';
 
 let servers: TestServers;
@@ -57,7 +59,10 @@ function processorFor(env: Record<string, string>, sqsEndpoint = endpoint): SqsB
   const config = readInboxConfig({ REQUEST_LOG: 'off', ...env });
   return createInboxProcessor(
     config,
-    inboxDependencies(config, { endpoint: sqsEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
+    inboxDependencies(config, {
+      sqs: { endpoint: sqsEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+      s3: { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+    }),
   );
 }
 
@@ -219,7 +224,7 @@ describe.each([
 });
 
 describe('the inbox processor', () => {
-  it('logs one request line per record, marked as the inbox door, whose EMF metrics are the webhook’s (Accepted, Quarantined)', async () => {
+  it('logs one request line per record, marked as the inbox door with its sender, whose EMF metrics are the webhook’s (Accepted, Quarantined)', async () => {
     const queues = await queueSet('logged');
     const inbox = await freshInbox();
     const ids = [
@@ -237,9 +242,13 @@ describe('the inbox processor', () => {
       (line) => JSON.parse(line) as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } },
     );
     const byMessage = Object.fromEntries(logged.map((line) => [line.messageId, line]));
+    // Who sent each record, as SQS said: the principal Panther's destination writes as.
+    const senders = Object.fromEntries(event.Records.map((record) => [record.messageId, record.attributes.SenderId]));
+    expect(senders[ids[0]!]).toEqual(expect.any(String));
     expect(byMessage[ids[0]!]).toMatchObject({
       door: 'inbox',
       receiveCount: 1,
+      senderId: senders[ids[0]!],
       outcome: 'queued',
       status: 200,
       severity: 'LOW',
@@ -249,6 +258,7 @@ describe('the inbox processor', () => {
     expect(byMessage[ids[1]!]).toMatchObject({
       door: 'inbox',
       receiveCount: 1,
+      senderId: senders[ids[1]!],
       outcome: 'quarantined',
       status: 202,
       reason: 'not-an-alert',
@@ -258,20 +268,19 @@ describe('the inbox processor', () => {
     expect(logged).toHaveLength(2);
   });
 
-  it('also puts an alert on the archive queue when ARCHIVE_QUEUE_URL is set, as the webhook does; a body that is not an alert stays out of it', async () => {
+  it('writes an accepted alert to the archive when ARCHIVE_BUCKET is set, as the webhook does; a body that is not an alert stays out of it', async () => {
     const queues = await queueSet('archived');
-    const archive = await createInboxQueue(sqs, { name: 'archived-archive' });
+    const s3 = localS3Client(endpoint);
+    const bucket = await freshBucket(s3);
     const inbox = await freshInbox();
-    const alert = json(baseAlert({ alertId: 'archived' }));
+    const createdAt = new Date(Date.now() - 60_000).toISOString();
+    const alert = json(baseAlert({ alertId: 'archived', createdAt }));
     await sendToInbox(inbox.queueUrl, alert);
     await sendToInbox(inbox.queueUrl, 'not an alert');
-    const answer = await processorFor({ ...queues.env, ARCHIVE_QUEUE_URL: archive.queueUrl })(
-      await receiveEvent(inbox.queueUrl, 2),
-      lambdaContext(),
-    );
+    const answer = await processorFor({ ...queues.env, ARCHIVE_BUCKET: bucket })(await receiveEvent(inbox.queueUrl, 2), lambdaContext());
     expect(answer).toEqual({ batchItemFailures: [] });
-    const archived = await drainQueue(sqs, archive.queueUrl, { expected: 2 });
-    expect(archived.map((m) => [m.Body, attributesOf(m).dedupKey])).toEqual([[alert, sha256(alert)]]);
+    expect(await keysIn(s3, bucket)).toEqual([`alerts/${partitionByIso(Date.parse(createdAt))}${sha256(alert)}.json`]);
+    s3.destroy();
   });
 
   it('reports only the record whose send failed; SQS delivers it again whole, and its copies carry one dedupKey', async () => {

@@ -3,7 +3,9 @@
  * sockets too: a closed port (SQS unreachable), a server that never answers, a queue that does not exist.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { localSqsClient } from '../../functions/runtime/local-aws';
+import { createHash } from 'node:crypto';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { localS3Client, localSqsClient } from '../../functions/runtime/local-aws';
 import { lambdaContext, toProxyEvent } from '../../local/webhook-server';
 import { createForwarderQueues } from '../../local/embedded-sqs';
 import { readReceiverConfig } from '../../functions/core/receiver-config';
@@ -23,6 +25,8 @@ import {
   type TestServers,
 } from '../support/handler';
 import { blackHole, closedPort } from '../support/network';
+import { freshBucket, keysIn } from '../support/archive';
+import { partitionByIso } from '../support/utc-partition';
 import { attributesOf, drainQueue } from '../support/queue';
 
 let servers: TestServers;
@@ -349,35 +353,43 @@ describe('receiver handler with routes', () => {
   });
 });
 
-describe('receiver handler with an archive queue', () => {
-  it('hands every accepted alert to the archive queue too, byte for byte with the same attributes; nothing for a refusal or a quarantined body', async () => {
+describe('receiver handler with the archive', () => {
+  it('writes every accepted alert to the archive itself, byte for byte with the attributes as metadata; nothing for a refusal or a quarantined body', async () => {
     const sqs = localSqsClient(endpoint);
+    const s3 = localS3Client(endpoint);
+    const bucket = await freshBucket(s3);
     const queues = await createForwarderQueues(sqs, { name: 'archived' });
-    const archive = await createForwarderQueues(sqs, { name: 'archive-queue' });
     const handler = loadHandler({
       ...base,
       QUEUE_URL: queues.queueUrl,
       QUARANTINE_QUEUE_URL: queues.quarantineQueueUrl,
       INVALID_PAYLOADS: 'quarantine',
-      ARCHIVE_QUEUE_URL: archive.queueUrl,
+      ARCHIVE_BUCKET: bucket,
     });
-    const body = Buffer.from(JSON.stringify(baseAlert({ severity: 'HIGH' }), null, 2));
+    const createdAt = new Date(Date.now() - 60_000).toISOString();
+    const body = Buffer.from(JSON.stringify(baseAlert({ severity: 'HIGH', createdAt }), null, 2));
     expect((await invoke(handler, body)).statusCode).toBe(200);
     expect((await invoke(handler, Buffer.from('{"not":"an alert"}'))).statusCode).toBe(202);
     expect((await invoke(handler, body, lambdaContext(), {})).statusCode).toBe(401);
     const [queued] = await drainQueue(sqs, queues.queueUrl, { expected: 1 });
-    const archived = await drainQueue(sqs, archive.queueUrl, { idleReceives: 1 });
-    expect(archived.map((message) => message.Body)).toEqual([body.toString('utf8')]);
-    expect(attributesOf(archived[0]!)).toEqual(attributesOf(queued!));
+    const keys = await keysIn(s3, bucket);
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    expect(keys).toEqual([`alerts/${partitionByIso(Date.parse(createdAt))}${sha256}.json`]);
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: keys[0] }));
+    expect(Buffer.from(await object.Body!.transformToByteArray())).toEqual(body);
+    const { dedupKey, severity, type, detectionId, alertId } = attributesOf(queued!);
+    expect(object.Metadata).toEqual({ dedupkey: dedupKey, severity, type, detectionid: detectionId, alertid: alertId });
+    s3.destroy();
   });
 
-  it('answers 502, never 2xx, when the archive queue cannot take the alert (the 2xx covers the archive too)', async () => {
-    const handler = loadHandler({ ...base, ARCHIVE_QUEUE_URL: `${queueUrl}-no-such-archive` });
-    expect((await invoke(handler, alertBody())).statusCode).toBe(502);
+  it('answers 502, never 2xx, when the archive cannot take the alert (the 2xx covers the archive too)', async () => {
+    const handler = loadHandler({ ...base, ARCHIVE_BUCKET: 'no-such-archive-bucket' });
+    const answer = await invoke(handler, alertBody());
+    expect(answer.statusCode).toBe(502);
     await drainQueue(localSqsClient(endpoint), queueUrl, { idleReceives: 1 });
   });
 
-  it('fails the cold start when ARCHIVE_QUEUE_URL is not a URL', () => {
-    expect(() => loadHandler({ ...base, ARCHIVE_QUEUE_URL: 'archive' })).toThrow(/ARCHIVE_QUEUE_URL must be a queue URL/);
+  it('fails the cold start when ARCHIVE_BUCKET is not a bucket name', () => {
+    expect(() => loadHandler({ ...base, ARCHIVE_BUCKET: 'Archive' })).toThrow(/ARCHIVE_BUCKET must be an S3 bucket name/);
   });
 });

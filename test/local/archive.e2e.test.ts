@@ -18,7 +18,9 @@ it('archives 20 alerts, a retry onto the same object, exactly the posted bytes; 
   const local = await startLocalMode();
   const endpoint = local.printed['S3 endpoint']!;
   const [, bucket, prefix] = /^s3:\/\/([^/]+)\/(.*)$/.exec(local.printed.Archive!)!;
-  const bodies = distinctAlerts(20, 'archived');
+  // Created a minute ago: filed under their createdAt's hour, which the replay window names.
+  const created = new Date(Date.now() - 60_000);
+  const bodies = distinctAlerts(20, 'archived', { createdAt: created.toISOString() });
   const auth = authHeaderOf(local);
   for (const body of [...bodies, bodies[7]!]) expect((await postBody(local.printed['Webhook URL']!, body, auth)).status).toBe(200);
 
@@ -37,7 +39,13 @@ it('archives 20 alerts, a retry onto the same object, exactly the posted bytes; 
   const sqs = localSqsClient(local.printed['SQS endpoint']!);
   const { QueueUrl: fresh } = await sqs.send(new CreateQueueCommand({ QueueName: `replayed-${process.pid}` }));
   const port = new URL(local.printed['SQS endpoint']!).port;
-  const replayed = await cli(['replay', '--since', '2020-10-13', '--until', '2020-10-14', '--to', fresh!], { SQS_PORT: port });
+  const window = [
+    '--since',
+    new Date(created.getTime() - 3_600_000).toISOString(),
+    '--until',
+    new Date(created.getTime() + 3_600_000).toISOString(),
+  ];
+  const replayed = await cli(['replay', ...window, '--to', fresh!], { SQS_PORT: port });
   expect(replayed.code).toBe(0);
   const messages = await drainQueue(sqs, fresh!, { expected: 21, idleReceives: 2 });
   expect(messages.map((message) => message.Body).sort()).toEqual([...bodies].sort());

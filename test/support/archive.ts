@@ -1,13 +1,17 @@
 /**
  * The archive's test plumbing on a real fauxqs (SQS and S3 on one port): a fresh bucket and queue,
- * alerts put on the archive queue as the receiver sends them, and what Lambda would hand the
- * archive processor for them (SQS records as received from the queue).
+ * alerts sent and archived as the receiver sends and archives them, and SQS records as Lambda hands
+ * them to a function.
  */
 import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { archiveObjectOf } from '../../functions/core/archive-object';
+import { awsDateTimeToEpochMs } from '../../functions/core/aws-date-time';
 import { decidePayload } from '../../functions/core/webhook-core';
-import { createQueueSender } from '../../functions/runtime/queue-sender';
+import { archiveSender } from '../../functions/runtime/archive-writer';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../functions/runtime/local-aws';
+import { createQueueSender, createSqsClient } from '../../functions/runtime/queue-sender';
 import { drainQueue } from './queue';
 
 let made = 0;
@@ -30,6 +34,32 @@ export async function sendAsReceiver(sqs: SQSClient, queueUrl: string, body: Buf
   if (decision.action !== 'enqueue') throw new Error(`not an alert the receiver would accept: ${JSON.stringify(decision)}`);
   const sent = await createQueueSender(sqs)(queueUrl, decision.messageBody, decision.attributes);
   if (!sent.ok) throw new Error(`send failed: ${sent.error}`);
+}
+
+/**
+ * Writes bodies into a bucket as the receiver archives an accepted alert (the core's object, the
+ * runtime's conditional PUT), each arriving a minute after its createdAt unless `arrivalMs` says when.
+ */
+export async function archiveAsReceiver(
+  endpoint: string,
+  bucket: string,
+  bodies: readonly string[],
+  { prefix = 'alerts/', arrivalMs }: { prefix?: string; arrivalMs?: number } = {},
+): Promise<void> {
+  const target = { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const sqs = createSqsClient(target);
+  const write = archiveSender(bucket, sqs.config, target);
+  try {
+    for (const body of bodies) {
+      const decision = decidePayload({ body }, 'reject');
+      if (decision.action !== 'enqueue') throw new Error(`not an alert the receiver would accept: ${body.slice(0, 200)}`);
+      const arrival = arrivalMs ?? awsDateTimeToEpochMs(decision.alert.createdAt)! + 60_000;
+      const written = await write({ kind: 'archive', bucket, object: archiveObjectOf(decision, arrival, prefix) }, decision.messageBody);
+      if (!written.ok) throw new Error(`archive write failed: ${written.error}`);
+    }
+  } finally {
+    sqs.destroy();
+  }
 }
 
 /** A received message as Lambda's SQS event source hands it to a function. */

@@ -21,6 +21,8 @@ export type Fault =
   | 'malformed'
   /** Forward to the real server, late (a slow dependency): `slowMs`, a second by default. */
   | 'slow'
+  /** Answer 503 SlowDown, as S3 answers when asked to slow down. */
+  | 'slow-down'
   /** Answer 412 Precondition Failed, as S3 answers a conditional write whose key exists. */
   | 'precondition-failed'
   /** Forward; pass the real answer's headers on, then never its body (the server has acted). */
@@ -92,6 +94,12 @@ export async function startFaultProxy(target: string, { slowMs = 1_000 }: { slow
           return json(res, 500, { __type: 'InternalFailure', message: 'fault proxy: internal error' });
         case 'throttle':
           return json(res, 429, { __type: 'ThrottlingException', message: 'fault proxy: rate exceeded' });
+        case 'slow-down':
+          return res
+            .writeHead(503, { 'content-type': 'application/xml' })
+            .end(
+              '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
+            );
         case 'precondition-failed':
           return res
             .writeHead(412, { 'content-type': 'application/xml' })

@@ -20,8 +20,8 @@ export const AUTH_HEADERS: Record<string, string> = { 'X-Panther-Webhook-Secret'
 
 /**
  * A receiver configured from these settings (the handler's environment variables, reject mode and
- * no request log by default), talking to the endpoints in AWS_ENDPOINT_URL_SQS and
- * AWS_ENDPOINT_URL_SECRETS_MANAGER. Throws as a cold start would on a bad setting.
+ * no request log by default), talking to the endpoints in AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_S3
+ * (by default the SQS one: fauxqs serves both) and AWS_ENDPOINT_URL_SECRETS_MANAGER. Throws as a cold start would on a bad setting.
  */
 export function loadHandler(settings: Record<string, string | undefined>): Handler {
   const env: Record<string, string | undefined> = {
@@ -35,7 +35,12 @@ export function loadHandler(settings: Record<string, string | undefined>): Handl
   const target = (endpoint: string | undefined): AwsClientTarget => ({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   return createReceiver(
     config,
-    receiverDependencies(config, { sqs: target(env.AWS_ENDPOINT_URL_SQS), secretsManager: target(env.AWS_ENDPOINT_URL_SECRETS_MANAGER) }),
+    receiverDependencies(config, {
+      sqs: target(env.AWS_ENDPOINT_URL_SQS),
+      // fauxqs serves S3 on its SQS port.
+      s3: target(env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL_SQS),
+      secretsManager: target(env.AWS_ENDPOINT_URL_SECRETS_MANAGER),
+    }),
   );
 }
 

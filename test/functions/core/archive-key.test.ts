@@ -1,7 +1,9 @@
 /** The archive's layout: createdAt (normalized to UTC) partitions, content-derived names, replay windows. */
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { archivePartitionPrefixes, partitionOf, placeInArchive } from '../../../functions/core/archive-key';
+import { ARCHIVE_EARLY_DAYS, ARCHIVE_LATE_DAYS, archivePartitionPrefixes, partitionOf } from '../../../functions/core/archive-key';
+import { archiveObjectOf } from '../../../functions/core/archive-object';
+import { decidePayload } from '../../../functions/core/webhook-core';
 import { awsDateTimeToEpochMs } from '../../../functions/core/aws-date-time';
 import { awsDateTime, validAlert } from '../../corpus/arbitraries';
 import { baseAlert, VALID_CASES } from '../../corpus/panther-payloads';
@@ -25,7 +27,20 @@ describe('awsDateTimeToEpochMs', () => {
   });
 });
 
-describe('placeInArchive', () => {
+/** The key the receiver writes a body to, arriving at `arrivalMs` (by default an hour after its createdAt). */
+function keyOf(body: string, arrivalMs?: number, prefix = 'alerts/') {
+  const decision = decidePayload({ body }, 'reject');
+  if (decision.action !== 'enqueue') throw new Error(`not an alert: ${body}`);
+  const arrival = arrivalMs ?? awsDateTimeToEpochMs(decision.alert.createdAt)! + HOUR;
+  const { key, metadata } = archiveObjectOf(decision, arrival, prefix);
+  return { key, placement: metadata.placement ?? 'created' };
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const LAYOUT = /^alerts\/dt=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\/[0-9a-f]{64}\.json$/;
+
+describe('the archive key of an accepted alert', () => {
   it.each([
     ['23:30 at -01:00 is the next UTC day', '2020-10-13T23:30:00-01:00', 'dt=2020-10-14/hour=00/'],
     ['00:30 at +01:00 is the previous UTC day', '2020-10-14T00:30:00+01:00', 'dt=2020-10-13/hour=23/'],
@@ -38,60 +53,85 @@ describe('placeInArchive', () => {
     ['a createdAt without seconds', '2020-10-13T03:59Z', 'dt=2020-10-13/hour=03/'],
   ])('%s: %s', (_name, createdAt, partition) => {
     const body = alertBody({ createdAt });
-    const placement = placeInArchive(body, Date.UTC(2030, 0, 1));
-    expect(placement.kind).toBe('alert');
-    expect(placement.key).toBe(`alerts/${partition}${sha256(body)}.json`);
+    expect(keyOf(body)).toEqual({ key: `alerts/${partition}${sha256(body)}.json`, placement: 'created' });
   });
 
   it('keys every valid corpus body by its createdAt in UTC and its SHA-256, in lower-case hex', () => {
     for (const { name, body } of VALID_CASES) {
       const text = body.toString('utf8');
       const createdAt = (JSON.parse(text) as { createdAt: string }).createdAt;
-      const placement = placeInArchive(text, 0);
-      expect({ name, key: placement.key }).toEqual({
-        name,
-        key: `alerts/${partitionByIso(parsedByDate(createdAt))}${sha256(text)}.json`,
-      });
-      expect(placement.key).toMatch(/^alerts\/dt=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/[0-9a-f]{64}\.json$/);
+      const { key } = keyOf(text);
+      // What is stored is the queue message's text: a raw U+FFFE/U+FFFF written as its JSON escape, as SQS needs.
+      const stored = text.replace(/\uFFFF/g, '\\uffff').replace(/\uFFFE/g, '\\ufffe');
+      expect({ name, key }).toEqual({ name, key: `alerts/${partitionByIso(parsedByDate(createdAt))}${sha256(stored)}.json` });
+      expect(key).toMatch(LAYOUT);
     }
   });
 
-  it('gives a retry the same key whenever it arrives, and a "[Re-sent]" its own key in the same partition', () => {
+  it('gives a retry the same key whenever it arrives within 3 days, and a "[Re-sent]" its own key in the same partition', () => {
     fc.assert(
-      fc.property(
-        validAlert,
-        fc.integer({ min: 0, max: 4e12 }),
-        fc.integer({ min: 0, max: 3 * 24 * 3_600_000 }),
-        (alert, firstArrival, later) => {
-          const body = JSON.stringify(alert);
-          const first = placeInArchive(body, firstArrival);
-          // A Panther retry is the same bytes, up to 3 days later; an SQS duplicate is the same message.
-          expect(placeInArchive(body, firstArrival + later).key).toBe(first.key);
-          expect(first.kind).toBe('alert');
-          const resent = placeInArchive(JSON.stringify({ ...alert, title: `[Re-sent] ${String(alert.title ?? '')}` }), firstArrival);
-          expect(resent.key).not.toBe(first.key);
-          expect(resent.key.slice(0, resent.key.lastIndexOf('/'))).toBe(first.key.slice(0, first.key.lastIndexOf('/')));
-        },
-      ),
+      fc.property(validAlert, fc.integer({ min: 0, max: 3 * DAY }), (alert, later) => {
+        const body = JSON.stringify(alert);
+        const created = awsDateTimeToEpochMs(String(alert.createdAt))!;
+        fc.pre(created >= 0 && created < Date.UTC(9999, 11, 30));
+        const first = keyOf(body, created + 1_000);
+        expect(first.placement).toBe('created');
+        // A Panther retry is the same bytes, up to 3 days later.
+        expect(keyOf(body, created + 1_000 + later).key).toBe(first.key);
+        const resent = keyOf(JSON.stringify({ ...alert, title: `[Re-sent] ${String(alert.title ?? '')}` }), created + 1_000);
+        expect(resent.key).not.toBe(first.key);
+        expect(resent.key.slice(0, resent.key.lastIndexOf('/'))).toBe(first.key.slice(0, first.key.lastIndexOf('/')));
+      }),
       { numRuns: 300 },
     );
   });
 
-  it('keeps a body that is not an alert apart, under invalid/ and the hour SQS took it', () => {
-    const arrival = Date.UTC(2024, 4, 1, 13, 59, 59, 999);
-    const notJson = placeInArchive('hello panther', arrival);
-    expect(notJson).toMatchObject({ kind: 'invalid', reason: 'not-json' });
-    expect(notJson.key).toBe(`alerts/invalid/dt=2024-05-01/hour=13/${sha256('hello panther')}.txt`);
-    const badSeverity = alertBody({ severity: 'URGENT' });
-    expect(placeInArchive(badSeverity, arrival)).toMatchObject({ kind: 'invalid', reason: 'not-an-alert' });
-    // The same invalid body redelivered by SQS (same SentTimestamp) is the same object.
-    expect(placeInArchive(badSeverity, arrival).key).toBe(placeInArchive(badSeverity, arrival).key);
+  it.each([
+    ['year 0000 with a + offset (year -1 in UTC)', '0000-01-01T00:30:00+01:00'],
+    ['year 9999 with a - offset (year 10000 in UTC)', '9999-12-31T23:30:00-01:00'],
+    ['a year long gone', '1969-07-20T20:17:40Z'],
+    ['a week ahead of its arrival', '2026-12-14T12:00:00Z'],
+    ['older than Panther retries and the inbox keeps', '2026-11-19T11:59:59Z'],
+  ])('files an alert whose createdAt is implausible (%s) by its arrival hour, and says so', (_name, createdAt) => {
+    const arrival = Date.UTC(2026, 11, 7, 12, 0, 0);
+    const body = alertBody({ createdAt });
+    expect(keyOf(body, arrival)).toEqual({ key: `alerts/dt=2026-12-07/hour=12/${sha256(body)}.json`, placement: 'arrival' });
+  });
+
+  it('always makes a key of the layout, dated within the days the Glue table projects around its arrival', () => {
+    fc.assert(
+      fc.property(validAlert, fc.integer({ min: 0, max: Date.UTC(2200, 0, 1) }), (alert, arrival) => {
+        const { key } = keyOf(JSON.stringify(alert), arrival);
+        const [, day] = LAYOUT.exec(key) ?? [];
+        expect(day).toBeDefined();
+        // The table projects NOW-(archiveDays+ARCHIVE_LATE_DAYS) to NOW+ARCHIVE_EARLY_DAYS (test/lib checks the template).
+        const dayStart = Date.parse(`${day}T00:00:00Z`);
+        expect(dayStart).toBeGreaterThanOrEqual(Math.floor(arrival / DAY) * DAY - ARCHIVE_LATE_DAYS * DAY);
+        expect(dayStart).toBeLessThanOrEqual(arrival + ARCHIVE_EARLY_DAYS * DAY);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('takes exactly the late and early bounds as plausible, and not a millisecond beyond', () => {
+    const arrival = Date.UTC(2026, 11, 7, 12);
+    const at = (ms: number) => keyOf(alertBody({ createdAt: new Date(ms).toISOString() }), arrival).placement;
+    expect(at(arrival - ARCHIVE_LATE_DAYS * DAY)).toBe('created');
+    expect(at(arrival - ARCHIVE_LATE_DAYS * DAY - 1)).toBe('arrival');
+    expect(at(arrival + ARCHIVE_EARLY_DAYS * DAY)).toBe('created');
+    expect(at(arrival + ARCHIVE_EARLY_DAYS * DAY + 1)).toBe('arrival');
   });
 
   it('puts keys under the configured prefix, or at the top of the bucket', () => {
     const body = alertBody({});
-    expect(placeInArchive(body, 0, 'audit/panther/').key).toBe(`audit/panther/dt=2020-10-13/hour=03/${sha256(body)}.json`);
-    expect(placeInArchive(body, 0, '').key).toBe(`dt=2020-10-13/hour=03/${sha256(body)}.json`);
+    expect(keyOf(body, undefined, 'audit/panther/').key).toBe(`audit/panther/dt=2020-10-13/hour=03/${sha256(body)}.json`);
+    expect(keyOf(body, undefined, '').key).toBe(`dt=2020-10-13/hour=03/${sha256(body)}.json`);
+  });
+
+  it('has no partition for a year without four digits', () => {
+    expect(() => partitionOf(Date.UTC(10000, 0, 1))).toThrow(RangeError);
+    expect(() => partitionOf(new Date('0000-01-01T00:00:00Z').getTime() - 1)).toThrow(RangeError);
+    expect(partitionOf(new Date('0000-01-01T00:00:00Z').getTime())).toBe('dt=0000-01-01/hour=00/');
   });
 });
 

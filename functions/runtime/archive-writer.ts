@@ -1,0 +1,89 @@
+/**
+ * The archive's one write: PutObject of an accepted alert's exact bytes, conditional on the key being
+ * free (`If-None-Match: *`), as one signed request (signed-request.ts) with the SQS client's
+ * credentials and signer. Measured against the SDK's S3 client (BENCHMARKS.md, "The archive's
+ * write"): that client adds its modules and endpoint rules to every cold start and re-encodes,
+ * checksums and hashes the body on every write; this sends the text as it is. The payload is not
+ * hashed (`UNSIGNED-PAYLOAD`, which S3 accepts): TLS already protects it on the way, and the object's
+ * name is the SHA-256 the core computed of these bytes, which replay checks before trusting one.
+ *
+ * A 412 means the object is there already: the key is the hash of the bytes, so it holds these bytes
+ * (a Panther retry, a duplicate) and the write counts as done. The bucket policy refuses any PUT
+ * without the condition (lib/), so this is the only way in.
+ */
+import { partition } from '@aws-sdk/core/client';
+import type { ArchiveTarget } from '../core/delivery';
+import type { TargetOutcome } from '../core/webhook-core';
+import { type AwsClientTarget, S3_WRITE_LIMITS } from './aws-client-options';
+import { describeError } from './errors';
+import { type SharedClientConfig, signedRequest } from './signed-request';
+
+/** Writes one target's object with the delivery's body; never throws (the outcome says how it went). */
+export type ArchiveSender = (target: ArchiveTarget, body: string, signal?: AbortSignal) => Promise<TargetOutcome>;
+
+/** S3's answer to a conditional write whose key exists already. */
+const ALREADY_THERE = 412;
+
+/** The S3 endpoint of a region: virtual-hosted for a bucket name without dots (the SDK's choice), else path-style. */
+export function s3BucketEndpoint(bucket: string, region: string, { fips = false, dualStack = false } = {}): URL {
+  // S3's dual-stack names keep the partition's usual suffix (s3.dualstack.us-east-1.amazonaws.com).
+  const host = `${fips ? 's3-fips' : 's3'}${dualStack ? '.dualstack' : ''}.${region}.${partition(region).dnsSuffix}`;
+  return bucket.includes('.') ? new URL(`https://${host}/${bucket}`) : new URL(`https://${bucket}.${host}`);
+}
+
+/** `<Code>` and `<Message>` of S3's XML error answer (none for an answer without a body). */
+function describeXmlError(_headers: Readonly<Record<string, string>>, text: string): { name: string; message: string } {
+  const element = (name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(text)?.[1];
+  return { name: element('Code') ?? 'UnknownError', message: element('Message') ?? '' };
+}
+
+/** A key's path as S3 signs it: each segment escaped once (archive keys hold only `a-z0-9=/._-`). */
+function keyPath(key: string): string {
+  return `/${key
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join('/')}`;
+}
+
+/**
+ * The archive sender of one bucket. Without an endpoint in the target it honours AWS_ENDPOINT_URL_S3
+ * and AWS_ENDPOINT_URL, like the SDK; a configured endpoint (a local server) is addressed path-style.
+ */
+export function archiveSender(
+  bucket: string,
+  shared: SharedClientConfig,
+  target: AwsClientTarget = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ArchiveSender {
+  const request = signedRequest(shared, target, {
+    service: 's3',
+    limits: target.limits ?? S3_WRITE_LIMITS,
+    endpoint: async (region) => {
+      const configured = target.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+      if (configured) return new URL(`${configured.replace(/\/$/, '')}/${bucket}`);
+      const [fips, dualStack] = await Promise.all([shared.useFipsEndpoint(), shared.useDualstackEndpoint()]);
+      return s3BucketEndpoint(bucket, region, { fips, dualStack });
+    },
+    describeError: describeXmlError,
+    unsignedPayload: true,
+    uriEscapePath: false,
+  });
+  return async ({ object }, body, signal) => {
+    const headers: Record<string, string> = { 'content-type': object.contentType, 'if-none-match': '*' };
+    for (const [name, value] of Object.entries(object.metadata)) headers[`x-amz-meta-${name}`] = value;
+    try {
+      await request(
+        { method: 'PUT', path: keyPath(object.key), headers, body },
+        { expected: [ALREADY_THERE], ...(signal ? { signal } : {}) },
+      );
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, failure: s3Answered(error) ? 'refused' : 'unreachable', error: `archive: ${describeError(error)}` };
+    }
+  };
+}
+
+/** An error with an HTTP status came from S3 itself; anything else never reached it. */
+function s3Answered(error: unknown): boolean {
+  return typeof (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 'number';
+}
