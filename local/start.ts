@@ -66,9 +66,9 @@ async function useEmbeddedSqs(): Promise<EmbeddedSqs> {
     routes: routes.map((route) => route.name),
   });
   Object.assign(process.env, {
-    QUEUE_URL: queues.queueUrl,
-    QUARANTINE_QUEUE_URL: queues.quarantineQueueUrl,
-    ROUTES: JSON.stringify(routes.map((route) => ({ ...route, queueUrl: queues.routeQueueUrls[route.name] }))),
+    [ENV.queueUrl]: queues.queueUrl,
+    [ENV.quarantineQueueUrl]: queues.quarantineQueueUrl,
+    [ENV.routes]: JSON.stringify(routes.map((route) => ({ ...route, queueUrl: queues.routeQueueUrls[route.name] }))),
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -113,7 +113,7 @@ async function useGeneratedSecret(): Promise<{ secrets: EmbeddedSecrets; value: 
   const value = randomBytes(24).toString('base64url');
   const secretId = 'panther-alert-forwarder/local-webhook-secret';
   const secrets = await startEmbeddedSecrets({ [secretId]: JSON.stringify({ current: value }) });
-  Object.assign(process.env, { SECRET_ID: secretId, AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint });
+  Object.assign(process.env, { [ENV.secretId]: secretId, AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint });
   return { secrets, value };
 }
 
@@ -126,10 +126,10 @@ async function main(): Promise<void> {
   // The Lambda runs Node.js 24; the SDK's notice about older Node.js concerns only this laptop.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-  const embedded = process.env.QUEUE_URL ? undefined : await useEmbeddedSqs();
-  const generated = process.env.SECRET_ID ? undefined : await useGeneratedSecret();
-  process.env.AUTH_HEADER_NAME ??= SETTINGS.authHeaderName;
-  process.env.REQUEST_LOG ??= 'off';
+  const embedded = process.env[ENV.queueUrl] ? undefined : await useEmbeddedSqs();
+  const generated = process.env[ENV.secretId] ? undefined : await useGeneratedSecret();
+  process.env[ENV.authHeaderName] ??= SETTINGS.authHeaderName;
+  process.env[ENV.requestLog] ??= 'off';
   const sqsEndpoint =
     process.env.AWS_ENDPOINT_URL_SQS ?? process.env.AWS_ENDPOINT_URL ?? `https://sqs.${process.env.AWS_REGION}.amazonaws.com`;
 
@@ -155,11 +155,11 @@ async function main(): Promise<void> {
   await new Promise<void>((done) => server.listen(webhookPort, HOST, done));
   const { port: boundPort } = server.address() as AddressInfo;
 
-  const header = `${process.env.AUTH_HEADER_NAME}: ${generated?.value ?? '<the value in your secret>'}`;
+  const header = `${process.env[ENV.authHeaderName]}: ${generated?.value ?? '<the value in your secret>'}`;
   console.log(`Webhook URL: http://${HOST}:${boundPort}${SETTINGS.route}`);
-  console.log(`Queue URL: ${process.env.QUEUE_URL}`);
-  if (process.env.QUARANTINE_QUEUE_URL) console.log(`Quarantine queue URL: ${process.env.QUARANTINE_QUEUE_URL}`);
-  const routes = parseRoutes(process.env.ROUTES);
+  console.log(`Queue URL: ${process.env[ENV.queueUrl]}`);
+  if (process.env[ENV.quarantineQueueUrl]) console.log(`Quarantine queue URL: ${process.env[ENV.quarantineQueueUrl]}`);
+  const routes = parseRoutes(process.env[ENV.routes]);
   for (const route of routes) {
     console.log(`Route ${route.name} queue URL: ${route.queueUrl}`);
   }
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
   console.log(`Ready. In another terminal: npx panther-forwarder send-test-alert --header '${header}'`);
   if (inbox) console.log(`  (or as Panther's SQS destination: npx panther-forwarder send-test-alert --queue-url ${inbox.queueUrl})`);
   // tail finds the alert queue (standard or FIFO) and each route's queue by itself.
-  console.log(`then: npx panther-forwarder tail${embedded ? '' : ` --queue-url ${process.env.QUEUE_URL}`}      (Ctrl-C stops)`);
+  console.log(`then: npx panther-forwarder tail${embedded ? '' : ` --queue-url ${process.env[ENV.queueUrl]}`}      (Ctrl-C stops)`);
   if (embedded) for (const route of routes) console.log(`  or: npx panther-forwarder tail --route ${route.name}`);
 
   await stopSignal;
