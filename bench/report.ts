@@ -66,6 +66,10 @@ export function reportLines(report: Report): string[] {
   log(
     `\nThe floor with its middleware cached, warm (wall / CPU): 2.3 KB ${ms(cachedFloor.warm2kMs)} / ${ms(cachedFloor.warm2kCpuMs)}, 200 KB ${ms(cachedFloor.warm200kMs)} / ${ms(cachedFloor.warm200kCpuMs)}.`,
   );
+  const { sdkS3 } = report;
+  log(
+    `The receiver with its archive written by the SDK's S3 client: bundle ${kb(sdkS3.size.raw)} / ${kb(sdkS3.size.gzip)}, cold (wall / CPU) ${ms(sdkS3.coldMs)} / ${ms(sdkS3.coldCpuMs)}, warm 2.3 KB ${ms(sdkS3.warm2kMs)} / ${ms(sdkS3.warm2kCpuMs)}, 200 KB ${ms(sdkS3.warm200kMs)} / ${ms(sdkS3.warm200kCpuMs)}.`,
+  );
   log(`Medians of ${report.rounds.cold} cold and ${report.rounds.warm} warm interleaved rounds.`);
   const { webhook, direct, cpuPerAlertUs } = report.throughput;
   const perSecond = (values: readonly number[]) => values.map((v) => v.toFixed(0)).join(', ');
@@ -101,6 +105,9 @@ export function reportLines(report: Report): string[] {
     warm200kVsSdk: 'warm 200 KB vs bare SDK send',
     warm2kVsCachedSdk: 'warm 2.3 KB vs SDK send, middleware cached',
     warm200kVsCachedSdk: 'warm 200 KB vs SDK send, middleware cached',
+    coldSdkS3VsReceiver: 'archive by the SDK S3 client vs the signed PUT: cold (CPU)',
+    warm2kSdkS3VsReceiver: 'archive by the SDK S3 client vs the signed PUT: warm 2.3 KB',
+    warm200kSdkS3VsReceiver: 'archive by the SDK S3 client vs the signed PUT: warm 200 KB',
   };
   const x = (n: number) => `${n.toFixed(2)}×`;
   table([

@@ -43,6 +43,8 @@ export interface Variants {
   readonly staticSecret: Variant;
   /** Warm only: the floor with the SDK set up as the receiver's client is (middleware resolved once). */
   readonly cachedFloor: Variant;
+  /** The receiver with the archive written by the SDK's S3 client instead of its signed PUT (the choice measured). */
+  readonly sdkS3: Variant;
 }
 
 /** The sample alerts' files: about 2.3 KB, and about 200 KB. */
@@ -95,6 +97,7 @@ export async function buildVariants(): Promise<Variants> {
       name: 'floor, middleware cached',
       file: await bundle('bench/peers/floor-with-cached-middleware.ts', 'floor-cached'),
     },
+    sdkS3: { name: 'receiver, archive by the SDK S3 client', file: await bundle('bench/peers/receiver-with-sdk-s3.ts', 'sdk-s3') },
   };
 }
 
@@ -147,8 +150,9 @@ async function measure(variant: Variant, env: NodeJS.ProcessEnv, args: string[])
 }
 
 /** Per-round ratios of the cold measurements: the receiver against the floors and the peer. */
-export function coldRatios({ receiver, floor, naive, usualFloor, staticSecret }: Variants, cold: Runs): Record<string, number[]> {
+export function coldRatios({ receiver, floor, naive, usualFloor, staticSecret, sdkS3 }: Variants, cold: Runs): Record<string, number[]> {
   return {
+    coldSdkS3VsReceiver: pairRatios(cold, sdkS3, receiver, 'coldCpuMs'),
     coldVsFloor: pairRatios(cold, receiver, floor, 'coldMs'),
     coldCpuVsFloor: pairRatios(cold, receiver, floor, 'coldCpuMs'),
     coldVsNaive: pairRatios(cold, receiver, naive, 'coldMs'),
@@ -160,8 +164,10 @@ export function coldRatios({ receiver, floor, naive, usualFloor, staticSecret }:
 }
 
 /** Per-round ratios of the warm measurements: the receiver against the floor, plain and with its middleware cached. */
-export function warmRatios({ receiver, floor, cachedFloor }: Variants, warm: Runs): Record<string, number[]> {
+export function warmRatios({ receiver, floor, cachedFloor, sdkS3 }: Variants, warm: Runs): Record<string, number[]> {
   return {
+    warm2kSdkS3VsReceiver: pairRatios(warm, sdkS3, receiver, 'smallMs'),
+    warm200kSdkS3VsReceiver: pairRatios(warm, sdkS3, receiver, 'largeMs'),
     warm2kVsSdk: pairRatios(warm, receiver, floor, 'smallMs'),
     warm200kVsSdk: pairRatios(warm, receiver, floor, 'largeMs'),
     warm2kVsCachedSdk: pairRatios(warm, receiver, cachedFloor, 'smallMs'),
@@ -172,9 +178,9 @@ export function warmRatios({ receiver, floor, cachedFloor }: Variants, warm: Run
 /** Cold: load + first request, wall and CPU, in fresh processes. */
 export async function coldRounds(variants: Variants, env: NodeJS.ProcessEnv, alerts: Alerts): Promise<Runs> {
   console.error(`Cold starts: ${COLD_ROUNDS.min}–${COLD_ROUNDS.max} interleaved rounds…`);
-  const { receiver, floor, naive, usualFloor, staticSecret } = variants;
+  const { receiver, floor, naive, usualFloor, staticSecret, sdkS3 } = variants;
   return interleavedRounds(
-    [receiver, floor, naive, usualFloor, staticSecret],
+    [receiver, floor, naive, usualFloor, staticSecret, sdkS3],
     COLD_ROUNDS,
     (v) => measure(v, env, ['cold', v.file, alerts.small]),
     (cold) => coldRatios(variants, cold),
@@ -184,9 +190,9 @@ export async function coldRounds(variants: Variants, env: NodeJS.ProcessEnv, ale
 /** Warm: per request, both sizes, each in a fresh process. */
 export async function warmRounds(variants: Variants, env: NodeJS.ProcessEnv, alerts: Alerts): Promise<Runs> {
   console.error(`Warm requests: ${WARM_ROUNDS.min}–${WARM_ROUNDS.max} interleaved rounds…`);
-  const { receiver, floor, naive, cachedFloor } = variants;
+  const { receiver, floor, naive, cachedFloor, sdkS3 } = variants;
   return interleavedRounds(
-    [receiver, floor, naive, cachedFloor],
+    [receiver, floor, naive, cachedFloor, sdkS3],
     WARM_ROUNDS,
     async (v) => {
       const s = await measure(v, env, ['warm', v.file, alerts.small, String(WARM_REQUESTS.small)]);
@@ -223,6 +229,7 @@ export interface VariantStats {
   readonly naive: BundleStats;
   readonly usualFloor: ColdStats;
   readonly cachedFloor: WarmStats;
+  readonly sdkS3: BundleStats;
 }
 
 function size(file: string): { raw: number; gzip: number } {
@@ -253,5 +260,6 @@ export function variantStats(variants: Variants, cold: Runs, warm: Runs): Varian
     naive: stat(variants.naive),
     usualFloor: coldStat(variants.usualFloor),
     cachedFloor: warmStat(variants.cachedFloor),
+    sdkS3: stat(variants.sdkS3),
   };
 }

@@ -34,6 +34,7 @@ const results = (webhook = [800, 900, 1_000]): Results => ({
   naive: bundle(512_000, 153_600, [40, 5, 45, 42], [1.2, 1.1, 4, 3.8, 90]),
   usualFloor: { size: { raw: 204_800, gzip: 61_440 }, importMs: 9, firstRequestMs: 4, coldMs: 13, coldCpuMs: 11 },
   cachedFloor: { warm2kMs: 0.42, warm2kCpuMs: 0.33, warm200kMs: 2.3, warm200kCpuMs: 1.9, rssMb: 54 },
+  sdkS3: bundle(204_800, 61_440, [10, 5.5, 15.5, 13], [0.6, 0.5, 3.5, 3, 70]),
   throughput: throughput(webhook),
 });
 
@@ -51,6 +52,9 @@ const ratios = {
   warm200kVsSdk: steady(1.3),
   warm2kVsCachedSdk: steady(1.2),
   warm200kVsCachedSdk: steady(1.4),
+  coldSdkS3VsReceiver: steady(1.2),
+  warm2kSdkS3VsReceiver: steady(1.1),
+  warm200kSdkS3VsReceiver: steady(1.15),
 };
 
 /** The cells of the table row whose first cell is this label. */
@@ -91,6 +95,7 @@ describe('reportOf', () => {
       'naive',
       'usualFloor',
       'cachedFloor',
+      'sdkS3',
       'throughput',
       'ratios',
       'localVsDirect',
@@ -180,7 +185,7 @@ describe('the report as a whole', () => {
     const lines = reportLines(reportOf(results(), ratios));
     const rules = lines.flatMap((l, i) => (/^\|-+(\|-+)*\|$/.test(l) ? [i] : []));
     expect(rules.map((i) => lines[i - 1]!.split('|')[1]!.trim())).toEqual(['', 'CPU per alert (last round)', 'ratio (same run)', 'memory']);
-    // 10 + 3 sentences + 4 + a blank line + 14 + a sentence + 6
-    expect(lines).toHaveLength(39);
+    // 10 + 4 sentences + 4 + a blank line + 17 + a sentence + 6
+    expect(lines).toHaveLength(43);
   });
 });
