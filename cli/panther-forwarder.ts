@@ -9,7 +9,16 @@ import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
 import { decidePayload } from '../functions/core/webhook-core';
 import { httpPost } from './http-post';
 import { redrive } from './redrive';
-import { archiveS3Client, REPLAY_ARGS, REPLAY_HELP, replayProgressLine, replayRequest, replaySummaryLines, runReplay } from './replay';
+import {
+  archiveS3Client,
+  REPLAY_ARGS,
+  REPLAY_HELP,
+  replayExitCode,
+  replayProgressLine,
+  replayRequest,
+  replaySummaryLines,
+  runReplay,
+} from './replay';
 import { localModeClient, localModeEndpoint, sqsClientFor } from './sqs-client';
 import { sendAsSqsDestination } from './sqs-destination';
 import { queueStats, statsTable } from './stats';
@@ -228,7 +237,7 @@ async function replayCommand(args: string[]): Promise<number> {
     progress: (event) => console.error(replayProgressLine(event)),
   });
   for (const line of replaySummaryLines(summary, options.dryRun)) console.log(line);
-  return summary.failed.length === 0 ? 0 : 1;
+  return replayExitCode(summary);
 }
 
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
