@@ -111,15 +111,23 @@ export async function readArchived(s3: S3Client, bucket: string, key: string, pr
   return { key, outcome: 'alert', decision, timeMs: arrivalHour ? parsed.hourMs : createdAtMs, arrivalHour, metadata };
 }
 
-/** The keys under a prefix, a listing page (up to 1,000) at a time, in key order: never all of them at once. */
-export async function* listKeyPages(s3: S3Client, bucket: string, prefix: string, signal?: AbortSignal): AsyncGenerator<string[]> {
+/** A listed object: its key and when it was written. */
+export interface ListedObject {
+  readonly key: string;
+  readonly modifiedMs: number;
+}
+
+/** The objects under a prefix, a listing page (up to 1,000) at a time, in key order: never all of them at once. */
+export async function* listPages(s3: S3Client, bucket: string, prefix: string, signal?: AbortSignal): AsyncGenerator<ListedObject[]> {
   let token: string | undefined;
   do {
     const listed = await s3.send(
       new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
       signal === undefined ? {} : { abortSignal: signal },
     );
-    yield (listed.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [object.Key]));
+    yield (listed.Contents ?? []).flatMap((object) =>
+      object.Key === undefined ? [] : [{ key: object.Key, modifiedMs: object.LastModified?.getTime() ?? 0 }],
+    );
     if (listed.IsTruncated && (listed.NextContinuationToken === undefined || listed.NextContinuationToken === token)) {
       throw new Error(`the listing of ${prefix} is truncated but gives no new continuation token`);
     }

@@ -25,7 +25,7 @@ import { createS3Client } from '../functions/runtime/archive-store';
 import { describeError } from '../functions/runtime/errors';
 import { localS3Client } from '../functions/runtime/local-aws';
 import { fifoParameters, toMessageAttributes } from '../functions/runtime/queue-sender';
-import { type ArchivedRead, HOUR_MS, listKeyPages, parseArchiveKey, readArchived } from './archive-reader';
+import { type ArchivedRead, HOUR_MS, listPages, parseArchiveKey, readArchived } from './archive-reader';
 import { groupedRunner, HourIndex } from './ordered-sends';
 
 export interface ReplayOptions {
@@ -212,7 +212,8 @@ export async function runReplay(options: ReplayOptions, env: NodeJS.ProcessEnv =
       if (hour !== undefined) await sendHourInOrder(hour.prefix, hour.index);
       hour = undefined;
     };
-    for await (const keys of listKeyPages(s3, bucket, partition)) {
+    for await (const page of listPages(s3, bucket, partition)) {
+      const keys = page.map((object) => object.key);
       if (!ordered) {
         await sendPage(keys);
         continue;
