@@ -59,7 +59,8 @@ export class HourIndex {
   /** The entries by instant, then by name (a stable order for equal instants). */
   sorted(): Iterable<{ name: string; group: string }> {
     const order = Uint32Array.from({ length: this.length }, (_, i) => i);
-    order.sort((a, b) => this.times[a]! - this.times[b]! || this.names.compare(this.names, a * 32, a * 32 + 32, b * 32, b * 32 + 32));
+    // buf.compare(target, …, source range) orders the source range against the target's: a's name is the source.
+    order.sort((a, b) => this.times[a]! - this.times[b]! || this.names.compare(this.names, b * 32, b * 32 + 32, a * 32, a * 32 + 32));
     const entry = (i: number) => ({ name: this.names.toString('hex', i * 32, i * 32 + 32), group: this.groupNames[this.groups[i]!]! });
     return (function* () {
       for (const i of order) yield entry(i);

@@ -180,27 +180,22 @@ export async function runReplay(options: ReplayOptions, env: NodeJS.ProcessEnv =
 
   /** Ordered: the hour's chosen alerts, read again in createdAt order (a few ahead), each sent after its detection's previous one. */
   const sendHourInOrder = async (partitionPrefix: string, index: HourIndex) => {
-    const pending: Promise<ArchivedRead>[] = [];
     const entries = index.sorted()[Symbol.iterator]();
-    const groups: string[] = [];
+    const pending: { group: string; read: Promise<ArchivedRead> }[] = [];
     const readNext = () => {
       const next = entries.next();
-      if (next.done) return false;
-      groups.push(next.value.group);
-      pending.push(read(`${partitionPrefix}${next.value.name}.json`));
-      return true;
+      if (!next.done) pending.push({ group: next.value.group, read: read(`${partitionPrefix}${next.value.name}.json`) });
+      return !next.done;
     };
     while (pending.length < PARALLEL && readNext());
-    for (let position = 0; pending.length > 0; position += 1) {
-      const object = await pending.shift()!;
+    for (let entry = pending.shift(); entry !== undefined; entry = pending.shift()) {
+      const object = await entry.read;
       readNext();
-      const group = groups[position]!;
-      groups[position] = '';
       // Read again to send what is there now: the first read only gave its place in the order.
-      await sender.submit(group, async () => {
+      await sender.submit(entry.group, async () => {
         if (genuineAlert(object)) return send({ key: object.key, decision: object.decision, timeMs: object.timeMs });
         // Its detection's later alerts must not overtake it.
-        stalledGroups.add(group);
+        stalledGroups.add(entry.group);
       });
     }
   };
