@@ -18,8 +18,8 @@ import { freshName, freshQueue } from '../support/archive';
 import { ROOT, type RunningProcess, startSqsServer, stopAll } from '../support/processes';
 
 /** The scale: alerts of about this many bytes each, 84 MB in all (two listing pages), replayed in a 48 MB heap. */
-const ALERTS = 1_200;
-const ALERT_BYTES = 70_000;
+const ALERTS = 1_050;
+const ALERT_BYTES = 80_000;
 const HEAP_MB = 48;
 const DAY = Date.UTC(2025, 0, 2);
 
@@ -86,7 +86,7 @@ function replayWithHeap(args: readonly string[]): Promise<{ code: number | null;
   child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4_000);
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 200_000);
   return new Promise((resolve) =>
     child.once('close', (code, signal) => {
       clearTimeout(timer);

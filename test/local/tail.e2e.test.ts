@@ -6,11 +6,13 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { localSqsClient } from '../../functions/runtime/local-aws';
+import { localS3Client, localSqsClient } from '../../functions/runtime/local-aws';
 import { baseAlert } from '../../scripts/sample-alerts';
 import { postBody } from '../support/http';
 import { authHeaderOf, ROOT, type RunningProcess, startLocalMode, stopAll } from '../support/processes';
+import { partitionByIso } from '../support/utc-partition';
 
 afterAll(stopAll);
 
@@ -35,11 +37,16 @@ async function queueCounts(sqs: SQSClient, queueUrl: string) {
 describe('tail against local mode', () => {
   let local: RunningProcess;
   let sqs: SQSClient;
+  let s3: S3Client;
   beforeAll(async () => {
     local = await startLocalMode();
     sqs = localSqsClient(local.printed['SQS endpoint']!);
+    s3 = localS3Client(local.printed['SQS endpoint']!);
   });
-  afterAll(() => sqs.destroy());
+  afterAll(() => {
+    sqs.destroy();
+    s3.destroy();
+  });
 
   it('shows each new alert within seconds, and leaves every queue as it was: no receive, nothing moved to the dead-letter queue', async () => {
     const tail = spawn(process.execPath, [join(ROOT, 'cli', 'panther-forwarder.cjs'), 'tail', '--timeout', '60'], {
@@ -64,6 +71,11 @@ describe('tail against local mode', () => {
         expect((await postBody(local.printed['Webhook URL']!, body, authHeaderOf(local))).status).toBe(200);
         expect(await until(() => stdout.includes(`alertId=tail-${n}`), 15_000)).toBe(true);
       }
+      // An object the forwarder did not write (its name is no hash of its bytes): named on stderr, never shown as an alert.
+      const planted = `alerts/${partitionByIso(Date.now())}${'0'.repeat(64)}.json`;
+      const body = JSON.stringify(baseAlert({ alertId: 'tail-planted', severity: 'CRITICAL', createdAt: new Date().toISOString() }));
+      await s3.send(new PutObjectCommand({ Bucket: 'panther-alert-archive', Key: planted, Body: body }));
+      expect(await until(() => stderr.includes(`refused ${planted}: its name is not the SHA-256 of its bytes`), 15_000)).toBe(true);
       // A few more rounds of polling (every 2 s) with the alerts in the archive and on the queue.
       await new Promise((resolve) => setTimeout(resolve, 6_000));
     } finally {
@@ -71,6 +83,7 @@ describe('tail against local mode', () => {
     }
     expect(await exited).toBe(0);
     expect(stdout.trim().split('\n')).toHaveLength(3);
+    expect(stdout).not.toContain('tail-planted');
 
     const queueUrl = local.printed['Queue URL']!;
     const deadLetters = queueUrl.replace(/panther-alerts$/, 'panther-alerts-dlq');
