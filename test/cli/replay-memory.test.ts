@@ -151,6 +151,6 @@ describe('replay in bounded memory', () => {
       });
       expect(await waiting(to)).toBe(ALERTS);
     },
-    160_000,
+    220_000,
   );
 });
