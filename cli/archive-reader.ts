@@ -100,10 +100,10 @@ export async function readArchived(s3: S3Client, bucket: string, key: string, pr
   const createdAtMs = awsDateTimeToEpochMs(decision.alert.createdAt)!;
   const arrivalHour = metadata[PLACEMENT_METADATA] === ARRIVAL_PLACEMENT;
   if (arrivalHour !== placedByArrival(createdAtMs)) {
-    const where = arrivalHour
-      ? 'placed by arrival, though its createdAt names a partition'
-      : `its createdAt belongs under ${partitionOf(createdAtMs)}`;
-    return { key, outcome: 'refused', reason: `misplaced: ${where}` };
+    const why = arrivalHour
+      ? `its ${PLACEMENT_METADATA} metadata says ${ARRIVAL_PLACEMENT}, but its createdAt names ${partitionOf(createdAtMs)}`
+      : `its createdAt (${decision.alert.createdAt}) is outside 1970..9999, placed by arrival, but it has no ${PLACEMENT_METADATA}=${ARRIVAL_PLACEMENT} metadata`;
+    return { key, outcome: 'refused', reason: `misplaced: ${why}` };
   }
   if (!arrivalHour && partitionOf(createdAtMs) !== parsed.partition) {
     return { key, outcome: 'refused', reason: `misplaced: its createdAt belongs under ${partitionOf(createdAtMs)}` };

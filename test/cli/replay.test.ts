@@ -309,6 +309,10 @@ describe('replay', () => {
       const overwritten = alertAt(7, 12);
       const overwriting = alertAt(7, 13, { severity: 'CRITICAL' });
       const [unlabelled, mislabelled, misplaced, badHour] = [alertAt(8, 14), alertAt(8, 15), alertAt(10, 16), alertAt(11, 17)];
+      const falselyArrived = alertAt(13, 18);
+      const ancientUnmarked = JSON.stringify(
+        baseAlert({ id: 'Verify.Ancient', createdAt: '1969-07-20T20:17:41Z', alertId: 'verify-unmarked' }),
+      );
       refusedKeys = {
         [`alerts/dt=2026-03-03/hour=05/${'0'.repeat(64)}.json`]: /not the SHA-256 of its bytes/,
         [keyOf(6, overwriting)]: /not the SHA-256 of its bytes/,
@@ -317,6 +321,8 @@ describe('replay', () => {
         [keyOf(8, mislabelled)]: /dedupkey metadata .* is not its name/,
         [keyOf(12, misplaced)]: /misplaced: its createdAt belongs under dt=2026-03-03\/hour=10\//,
         [`alerts/dt=2026-03-03/hour=24/${sha256(badHour)}.json`]: /not a real date and hour/,
+        [keyOf(13, falselyArrived)]: /misplaced: its placement metadata says arrival, but its createdAt names dt=2026-03-03\/hour=13\//,
+        [keyOf(14, ancientUnmarked)]: /misplaced: its createdAt \(1969-07-20T20:17:41Z\) is outside 1970..9999/,
         [`alerts/dt=2026-03-03/hour=11/${sha256(badHour).toUpperCase()}.json`]: /outside the archive's layout/,
       };
       const label = (body: string) => ({ dedupkey: sha256(body) });
@@ -331,6 +337,8 @@ describe('replay', () => {
       await put(own, keyOf(8, mislabelled), mislabelled, label(overwritten));
       await put(own, keyOf(12, misplaced), misplaced, label(misplaced));
       await put(own, `alerts/dt=2026-03-03/hour=24/${sha256(badHour)}.json`, badHour, label(badHour));
+      await put(own, keyOf(13, falselyArrived), falselyArrived, { ...label(falselyArrived), placement: 'arrival' });
+      await put(own, keyOf(14, ancientUnmarked), ancientUnmarked, label(ancientUnmarked));
       await put(own, `alerts/dt=2026-03-03/hour=11/${sha256(badHour).toUpperCase()}.json`, badHour, label(badHour));
     });
 
