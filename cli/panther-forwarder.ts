@@ -7,13 +7,24 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseRoutes, type Route } from '../functions/core/routes';
 import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
 import { decidePayload } from '../functions/core/webhook-core';
+import { type ArchiveLocationValues, archiveToRead } from './archive-location';
 import { httpPost } from './http-post';
 import { redrive } from './redrive';
-import { archiveS3Client, REPLAY_ARGS, REPLAY_HELP, replayProgressLine, replayRequest, replaySummaryLines, runReplay } from './replay';
+import {
+  archiveS3Client,
+  REPLAY_ARGS,
+  REPLAY_HELP,
+  replayExitCode,
+  replayProgressLine,
+  replayRequest,
+  replaySummaryLines,
+  runReplay,
+} from './replay';
 import { localModeClient, localModeEndpoint, sqsClientFor } from './sqs-client';
 import { sendAsSqsDestination } from './sqs-destination';
-import { queueStats, statsTable } from './stats';
-import { tailQueue } from './tail';
+import { archiveStats, archiveStatsLine, queueStats, statsTable } from './stats';
+import { tailArchive } from './tail';
+import { TAKE_HELP, takeFromQueue } from './take';
 import { pantherTestAlert } from './test-alert';
 
 const USAGE = `Usage: npx panther-forwarder <command> [options]
@@ -30,13 +41,19 @@ Commands:
       Local mode prints its inbox as "Inbox queue URL". The endpoint comes from --endpoint,
       a local queue URL's port, AWS_ENDPOINT_URL_SQS / AWS_ENDPOINT_URL, or the region.
 
-  tail [--queue-url URL | --route NAME] [--endpoint URL] [--json] [--delete] [--max N] [--timeout SECONDS]
-      Long-poll the alert queue and print one summary line per alert (--json: one JSON
-      object per line with messageId, attributes and the alert). Messages stay on the
-      queue unless --delete. Without --queue-url: $QUEUE_URL, else local mode's alert
-      queue (standard or FIFO), or with --route that route's queue.
-      The endpoint comes from --endpoint, AWS_ENDPOINT_URL_SQS / AWS_ENDPOINT_URL, a local
-      queue URL's port, or the region. Stops on Ctrl-C, after --max alerts or --timeout.
+  tail [--bucket NAME] [--prefix PREFIX] [--endpoint URL] [--json] [--max N] [--timeout SECONDS]
+       [--recent SECONDS]
+      Follow the alerts the forwarder accepts, from its archive: print one summary line per
+      alert (--json: one JSON object per line with its key, attributes and the alert), the
+      ones archived in the last --recent seconds (default 60) first, then each new one
+      within seconds. It only reads the archive: no queue is touched, so it can run next to
+      the consumers for ever. It shows alerts created in the last hour or so (the archive is
+      partitioned by createdAt). --bucket defaults to $ARCHIVE_BUCKET, else local mode's
+      archive; --prefix to $ARCHIVE_PREFIX, else alerts/; --endpoint is S3's (local mode:
+      the SQS endpoint), else AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL. Without an archive it
+      says so. Stops on Ctrl-C, after --max alerts or --timeout.
+
+${TAKE_HELP}
 
   validate FILE...
       Check payload files exactly as the webhook would and print each error.
@@ -55,9 +72,12 @@ Commands:
 
 ${REPLAY_HELP}
 
-  stats [--queue-url URL]... [--endpoint URL]
-      Approximate counts per queue: visible, in flight, delayed. Without --queue-url: every
-      panther-alerts* queue of local mode.
+  stats [--queue-url URL]... [--endpoint URL] [--bucket NAME] [--prefix PREFIX]
+      Approximate counts per queue: visible, in flight, delayed; then the archive's objects
+      created this hour and the hour before. Without --queue-url: every panther-alerts* and
+      panther-inbox* queue of local mode, and local mode's archive. The archive is counted
+      where --bucket or $ARCHIVE_BUCKET (and --prefix or $ARCHIVE_PREFIX) say, or in local
+      mode; it only lists, as tail does.
 
   help
       Show this text.`;
@@ -143,23 +163,62 @@ function validate(args: string[]): number {
   return refused === 0 ? 0 : 1;
 }
 
+/** archiveToRead, with a bad --prefix as a usage error. */
+function archiveLocation(values: ArchiveLocationValues, localByDefault: boolean) {
+  try {
+    return archiveToRead(values, localByDefault);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 async function tail(args: string[]): Promise<number> {
+  const { values } = parse(args, {
+    bucket: { type: 'string' },
+    prefix: { type: 'string' },
+    endpoint: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    max: { type: 'string' },
+    timeout: { type: 'string' },
+    recent: { type: 'string' },
+    // Its options of old, when it read a queue: refused with the command that does.
+    'queue-url': { type: 'string' },
+    route: { type: 'string' },
+    delete: { type: 'boolean' },
+  });
+  if (values['queue-url'] !== undefined || values.route !== undefined || values.delete !== undefined) {
+    throw new UsageError('tail follows the archive and never receives from a queue; to take messages off a queue (it removes them): take');
+  }
+  const recent = values.recent === '0' ? 0 : positiveInteger('--recent', values.recent);
+  const location = archiveLocation(values, true)!;
+  try {
+    return await tailArchive({
+      ...location,
+      json: values.json ?? false,
+      max: positiveInteger('--max', values.max),
+      timeoutSeconds: positiveInteger('--timeout', values.timeout),
+      recentSeconds: recent,
+    });
+  } finally {
+    location.s3.destroy();
+  }
+}
+
+async function take(args: string[]): Promise<number> {
   const { values } = parse(args, {
     'queue-url': { type: 'string' },
     route: { type: 'string' },
     endpoint: { type: 'string' },
     json: { type: 'boolean', default: false },
-    delete: { type: 'boolean', default: false },
     max: { type: 'string' },
     timeout: { type: 'string' },
   });
-  if (values.route !== undefined && values['queue-url'] !== undefined) throw new UsageError('tail takes --queue-url or --route, not both');
-  return tailQueue({
+  if (values.route !== undefined && values['queue-url'] !== undefined) throw new UsageError('take takes --queue-url or --route, not both');
+  return takeFromQueue({
     queueUrl: values.route === undefined ? (values['queue-url'] ?? process.env.QUEUE_URL) : undefined,
     route: values.route,
     endpoint: values.endpoint,
     json: values.json ?? false,
-    deleteMessages: values.delete ?? false,
     max: positiveInteger('--max', values.max),
     timeoutSeconds: positiveInteger('--timeout', values.timeout),
   });
@@ -200,10 +259,24 @@ async function redriveCommand(args: string[]): Promise<number> {
 }
 
 async function statsCommand(args: string[]): Promise<number> {
-  const { values } = parse(args, { 'queue-url': { type: 'string', multiple: true }, endpoint: { type: 'string' } });
+  const { values } = parse(args, {
+    'queue-url': { type: 'string', multiple: true },
+    endpoint: { type: 'string' },
+    bucket: { type: 'string' },
+    prefix: { type: 'string' },
+  });
   const queueUrls = values['queue-url'] ?? [];
   const sqs = queueUrls.length > 0 ? sqsClientFor(queueUrls[0]!, values.endpoint) : localModeClient(values.endpoint);
   console.log(statsTable(await queueStats(sqs, queueUrls)));
+  // Named queues are a deployed stack's: its archive only when named too.
+  const archive = archiveLocation(values, queueUrls.length === 0);
+  if (archive !== undefined) {
+    try {
+      console.log(archiveStatsLine(await archiveStats(archive.s3, archive.bucket, archive.prefix)));
+    } finally {
+      archive.s3.destroy();
+    }
+  }
   return 0;
 }
 
@@ -228,7 +301,7 @@ async function replayCommand(args: string[]): Promise<number> {
     progress: (event) => console.error(replayProgressLine(event)),
   });
   for (const line of replaySummaryLines(summary, options.dryRun)) console.log(line);
-  return summary.failed.length === 0 ? 0 : 1;
+  return replayExitCode(summary);
 }
 
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
@@ -237,6 +310,7 @@ const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   stats: statsCommand,
   'send-test-alert': sendTestAlert,
   tail,
+  take,
   validate,
   help: () => {
     console.log(USAGE);

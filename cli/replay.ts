@@ -2,27 +2,31 @@
  * `replay`: sends the archived alerts created in a time window (optionally of some severities or
  * types) to a queue again, at least once, each as the receiver would have sent it: the stored bytes
  * go through the receiver's own decision (`decidePayload`), which gives the body, the routing
- * attributes and the FIFO group. An object that cannot be read or is not an alert is never skipped
- * in silence: it is reported, and the run counts as failed.
+ * attributes and the FIFO group. Only genuine objects are sent (archive-reader.ts): one that is not
+ * is refused and named, and so is one that cannot be read or is not an alert; the run then fails.
  *
- * The archive is listed by partition (archive-key.ts), in time order; each partition's objects are
- * read in parallel, then sent in createdAt order, one by one into a FIFO queue (so each detection's
- * alerts keep their order), in parallel into a standard one.
+ * Memory stays bounded whatever the window holds: the archive is listed by partition (archive-key.ts),
+ * in time order, a listing page at a time, and each alert is sent as soon as it is read, with a bounded
+ * number of reads and sends in flight. Into a FIFO queue each detection's alerts go in createdAt order:
+ * an hour's alerts are read once to learn their createdAt (kept in a compact index, not their bodies),
+ * then read again in that order and sent, one detection's one after another.
  */
 import { randomUUID } from 'node:crypto';
 import type { ParseArgsConfig } from 'node:util';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { archivePartitionPrefixes, checkArchivePrefix, DEFAULT_ARCHIVE_PREFIX } from '../functions/core/archive-key';
 import { awsDateTimeToEpochMs } from '../functions/core/aws-date-time';
 import { inParallel } from '../functions/core/in-parallel';
 import { replayDeduplicationId } from '../functions/core/redrive-dedup';
 import { ALERT_TYPE, matchingRoutes, SEVERITIES } from '../functions/core/routes';
-import { decidePayload, type Decision } from '../functions/core/webhook-core';
+import type { Decision } from '../functions/core/webhook-core';
 import { createS3Client } from '../functions/runtime/archive-store';
 import { describeError } from '../functions/runtime/errors';
 import { localS3Client } from '../functions/runtime/local-aws';
 import { fifoParameters, toMessageAttributes } from '../functions/runtime/queue-sender';
+import { type ArchivedRead, HOUR_MS, listPages, parseArchiveKey, readArchived } from './archive-reader';
+import { groupedRunner, HourIndex } from './ordered-sends';
 
 export interface ReplayOptions {
   /** The window on createdAt: from `since` (included) to `until` (excluded). */
@@ -33,7 +37,7 @@ export interface ReplayOptions {
   /** Only these severities / types (each: all when absent). */
   readonly severity?: readonly string[];
   readonly type?: readonly string[];
-  /** Read and filter, send nothing. */
+  /** Read, verify and filter, send nothing. */
   readonly dryRun?: boolean;
   /** The archive bucket; default $ARCHIVE_BUCKET. */
   readonly bucket?: string;
@@ -47,8 +51,8 @@ export interface ReplayOptions {
 
 export interface ReplayProgress {
   readonly key: string;
-  readonly outcome: 'sent' | 'would-send' | 'skipped' | 'failed';
-  /** Why it failed. */
+  readonly outcome: 'sent' | 'would-send' | 'skipped' | 'refused' | 'failed';
+  /** Why it was refused or failed. */
   readonly reason?: string;
 }
 
@@ -64,46 +68,19 @@ export interface ReplaySummary {
   readonly sent: number;
   /** Listed but outside the window, or of another severity or type. */
   readonly skippedByFilter: number;
+  /** Not what the archive wrote there (key, name, bytes or metadata disagree): never sent. The run failed if any. */
+  readonly refused: readonly ReplayFailure[];
   /** Could not be read, were not alerts, or could not be sent: the run failed if any. */
   readonly failed: readonly ReplayFailure[];
 }
 
-/** Objects read (and sent into a standard queue) at once. */
+/** Objects read, and messages sent, at once. */
 const PARALLEL = 16;
-/** ListObjectsV2 pages per partition (1,000 keys each): far beyond an hour's or a day's alerts. */
-const MAX_PAGES = 1_000;
 
 type Enqueue = Extract<Decision, { action: 'enqueue' }>;
-type Read = { readonly key: string; readonly decision: Enqueue } | ReplayFailure;
+type Chosen = { readonly key: string; readonly decision: Enqueue; readonly timeMs: number };
 
-async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page += 1) {
-    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-    keys.push(...(listed.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [object.Key])));
-    if (!listed.IsTruncated) return keys;
-    token = listed.NextContinuationToken;
-  }
-  throw new Error(`${prefix} holds more than ${MAX_PAGES * 1_000} objects: replay a shorter window`);
-}
-
-/** The receiver's decision on one stored object, or why there is none. */
-async function readAlert(s3: S3Client, bucket: string, key: string): Promise<Read> {
-  let bytes: Uint8Array;
-  try {
-    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    bytes = (await object.Body?.transformToByteArray()) ?? new Uint8Array();
-  } catch (error) {
-    return { key, reason: `could not be read (${describeError(error)})` };
-  }
-  const decision = decidePayload({ body: Buffer.from(bytes).toString('base64'), isBase64Encoded: true }, 'reject');
-  if (decision.action === 'enqueue') return { key, decision };
-  const refusal = decision.action === 'reply' ? decision.reply.body : decision.refusal;
-  return { key, reason: `is not a Panther alert (${[refusal.error, ...(refusal.details ?? [])].join('; ')})` };
-}
-
-/** The bucket and prefix to read: the options, else the archive processor's own variables. */
+/** The bucket and prefix to read: the options, else the archive's own variables. */
 function archiveLocation(options: ReplayOptions, env: NodeJS.ProcessEnv): { bucket: string; prefix: string } {
   const bucket = options.bucket ?? env.ARCHIVE_BUCKET;
   if (!bucket) throw new Error('no archive bucket: give one, or set ARCHIVE_BUCKET');
@@ -127,21 +104,51 @@ export async function runReplay(options: ReplayOptions, env: NodeJS.ProcessEnv =
   if (!(sinceMs < untilMs)) throw new Error('the window is empty: since must be before until');
   const { bucket, prefix } = archiveLocation(options, env);
   const filter = replayFilter(options);
-  const fifo = to.endsWith('.fifo');
+  // Only a real send needs the order: a dry run reports each object as it reads it.
+  const ordered = to.endsWith('.fifo') && !dryRun;
   const runId = randomUUID();
   let matched = 0;
   let sent = 0;
   let skippedByFilter = 0;
+  const refused: ReplayFailure[] = [];
   const failed: ReplayFailure[] = [];
   const fail = (failure: ReplayFailure) => {
     failed.push(failure);
     progress({ ...failure, outcome: 'failed' });
   };
+  /** True for a genuine alert; anything else is reported, as refused or failed. */
+  const genuineAlert = (read: ArchivedRead): read is Extract<ArchivedRead, { outcome: 'alert' }> => {
+    if (read.outcome === 'alert') return true;
+    const failure = { key: read.key, reason: read.reason };
+    if (read.outcome === 'failed') fail(failure);
+    else {
+      refused.push(failure);
+      progress({ ...failure, outcome: 'refused' });
+    }
+    return false;
+  };
+  const read = async (key: string) => readArchived(s3, bucket, key, prefix);
 
-  const send = async ({ key, decision }: { key: string; decision: Enqueue }): Promise<boolean> => {
-    if (dryRun) {
-      progress({ key, outcome: 'would-send' });
-      return true;
+  /** A genuine alert in the window and the filters, or undefined (reported). */
+  const choose = (object: ArchivedRead): Chosen | undefined => {
+    if (!genuineAlert(object)) return undefined;
+    // An alert placed by arrival is known to its hour only: the window takes it if it meets that hour.
+    const [from, until] = object.arrivalHour ? [object.timeMs, object.timeMs + HOUR_MS] : [object.timeMs, object.timeMs + 1];
+    if (until <= sinceMs || from >= untilMs || matchingRoutes([filter], object.decision.attributes).length === 0) {
+      skippedByFilter += 1;
+      progress({ key: object.key, outcome: 'skipped' });
+      return undefined;
+    }
+    matched += 1;
+    return { key: object.key, decision: object.decision, timeMs: object.timeMs };
+  };
+
+  /** Into FIFO, a detection whose alert could not be sent gets no later alert this run: its order is kept. */
+  const stalledGroups = new Set<string>();
+  const send = async ({ key, decision }: Chosen): Promise<void> => {
+    if (dryRun) return progress({ key, outcome: 'would-send' });
+    if (ordered && stalledGroups.has(decision.messageGroupId)) {
+      return fail({ key, reason: 'not sent: an earlier alert of its detection could not be (FIFO order kept)' });
     }
     try {
       await sqs.send(
@@ -156,45 +163,80 @@ export async function runReplay(options: ReplayOptions, env: NodeJS.ProcessEnv =
       );
       sent += 1;
       progress({ key, outcome: 'sent' });
-      return true;
     } catch (error) {
       fail({ key, reason: `could not be sent (${describeError(error)})` });
-      return false;
+      if (ordered) stalledGroups.add(decision.messageGroupId);
     }
   };
+  // Unordered, every send is its own group: only the bound on sends in flight applies.
+  const sender = groupedRunner(PARALLEL);
 
-  /** Into FIFO, a detection whose alert could not be sent gets no later alert this run: its order is kept. */
-  const stalledGroups = new Set<string>();
-  const sendInOrder = async (alert: { key: string; decision: Enqueue }) => {
-    if (stalledGroups.has(alert.decision.messageGroupId)) {
-      return fail({ key: alert.key, reason: 'not sent: an earlier alert of its detection could not be (FIFO order kept)' });
+  /** Unordered: each key of a page read, judged and sent as it comes. */
+  const sendPage = (keys: readonly string[]) =>
+    inParallel(keys, PARALLEL, async (key) => {
+      const chosen = choose(await read(key));
+      if (chosen !== undefined) await sender.submit(key, () => send(chosen));
+    });
+
+  /** Ordered: the hour's chosen alerts, read again in createdAt order (a few ahead), each sent after its detection's previous one. */
+  const sendHourInOrder = async (partitionPrefix: string, index: HourIndex) => {
+    const entries = index.sorted()[Symbol.iterator]();
+    const pending: { group: string; read: Promise<ArchivedRead> }[] = [];
+    const readNext = () => {
+      const next = entries.next();
+      if (!next.done) pending.push({ group: next.value.group, read: read(`${partitionPrefix}${next.value.name}.json`) });
+      return !next.done;
+    };
+    while (pending.length < PARALLEL && readNext());
+    for (let entry = pending.shift(); entry !== undefined; entry = pending.shift()) {
+      const object = await entry.read;
+      readNext();
+      // Read again to send what is there now: the first read only gave its place in the order.
+      await sender.submit(entry.group, async () => {
+        if (genuineAlert(object)) return send({ key: object.key, decision: object.decision, timeMs: object.timeMs });
+        // Its detection's later alerts must not overtake it.
+        stalledGroups.add(entry.group);
+      });
     }
-    if (!(await send(alert))) stalledGroups.add(alert.decision.messageGroupId);
   };
 
   for (const partition of archivePartitionPrefixes(sinceMs, untilMs, prefix)) {
-    const reads = await inParallel(await listKeys(s3, bucket, partition), PARALLEL, (key) => readAlert(s3, bucket, key));
-    const chosen: { key: string; decision: Enqueue; createdAtMs: number }[] = [];
-    for (const read of reads) {
-      if (!('decision' in read)) {
-        fail(read);
+    // Ordered: the hour being indexed (a day's listing gives its hours one after another).
+    let hour: { prefix: string; index: HourIndex } | undefined;
+    const finishHour = async () => {
+      if (hour !== undefined) await sendHourInOrder(hour.prefix, hour.index);
+      hour = undefined;
+    };
+    for await (const page of listPages(s3, bucket, partition)) {
+      const keys = page.map((object) => object.key);
+      if (!ordered) {
+        await sendPage(keys);
         continue;
       }
-      // A valid alert's createdAt is an AWSDateTime (the schema's format).
-      const createdAtMs = awsDateTimeToEpochMs(read.decision.alert.createdAt)!;
-      if (createdAtMs < sinceMs || createdAtMs >= untilMs || matchingRoutes([filter], read.decision.attributes).length === 0) {
-        skippedByFilter += 1;
-        progress({ key: read.key, outcome: 'skipped' });
-        continue;
+      // Runs of keys of one hour, each indexed after the previous hour is sent.
+      for (let start = 0; start < keys.length; ) {
+        const parsed = parseArchiveKey(keys[start]!, prefix);
+        const hourPrefix = 'reason' in parsed ? undefined : `${prefix}${parsed.partition}`;
+        let end = start + 1;
+        while (end < keys.length && hourPrefix !== undefined && keys[end]!.startsWith(hourPrefix)) end += 1;
+        if (hourPrefix !== undefined && hour?.prefix !== hourPrefix) {
+          await finishHour();
+          hour = { prefix: hourPrefix, index: new HourIndex() };
+        }
+        const index = hour?.index;
+        await inParallel(keys.slice(start, end), PARALLEL, async (key) => {
+          const chosen = choose(await read(key));
+          // Chosen, its key is in the layout: this hour's prefix, its name, `.json`.
+          if (chosen !== undefined)
+            index!.add(chosen.timeMs, key.slice(hourPrefix!.length, -'.json'.length), chosen.decision.messageGroupId);
+        });
+        start = end;
       }
-      chosen.push({ ...read, createdAtMs });
     }
-    chosen.sort((a, b) => a.createdAtMs - b.createdAtMs || (a.key < b.key ? -1 : 1));
-    matched += chosen.length;
-    if (fifo) for (const alert of chosen) await sendInOrder(alert);
-    else await inParallel(chosen, PARALLEL, send);
+    await finishHour();
   }
-  return { matched, sent, skippedByFilter, failed };
+  await sender.drain();
+  return { matched, sent, skippedByFilter, refused, failed };
 }
 
 /**
@@ -245,8 +287,13 @@ export const REPLAY_HELP = `  replay --since TIME [--until TIME] --to URL [--sev
       archive; --prefix to $ARCHIVE_PREFIX, else alerts/. --endpoint is for S3 and SQS
       (local mode: the SQS endpoint, which serves S3 too), else AWS_ENDPOINT_URL_S3 /
       _SQS / AWS_ENDPOINT_URL.
-      Prints a line per object to stderr and a summary; exit 1 if any object could not be
-      read, was not an alert or could not be sent (each is named).`;
+      Only genuine archive objects are sent: a key in the layout (<prefix>dt=YYYY-MM-DD/
+      hour=HH/<sha256>.json, a real date and hour, the partition of its createdAt), a name
+      that is the SHA-256 of its bytes, and dedupkey metadata equal to that name. Any other
+      object is refused and named, as is one that cannot be read, is not an alert or could
+      not be sent; --dry-run gives the same verdicts. Reads and sends a page at a time (a
+      day of a million alerts in well under 256 MB). Prints a line per object to stderr
+      and a summary; exit 1 if any object was refused or failed.`;
 
 /**
  * The checked request from the command line; throws (a usage error) naming the option at fault.
@@ -286,11 +333,19 @@ export function replayProgressLine(event: ReplayProgress): string {
   return `${event.outcome} ${event.key}${event.reason === undefined ? '' : `: ${event.reason}`}`;
 }
 
-/** The closing lines (stdout): the counts, then every object that failed. */
+/** The closing lines (stdout): the counts, then every object refused, then every one that failed. */
 export function replaySummaryLines(summary: ReplaySummary, dryRun: boolean): string[] {
   const counts = dryRun
     ? `Dry run: ${summary.matched} alert(s) would be sent; ${summary.skippedByFilter} outside the window or filters.`
     : `Replayed ${summary.sent} of ${summary.matched} alert(s); ${summary.skippedByFilter} outside the window or filters.`;
-  if (summary.failed.length === 0) return [counts];
-  return [counts, `${summary.failed.length} object(s) failed:`, ...summary.failed.map((failure) => `  ${failure.key} ${failure.reason}`)];
+  const listed = (failures: readonly ReplayFailure[], what: string) =>
+    failures.length === 0
+      ? []
+      : [`${failures.length} object(s) ${what}:`, ...failures.map((failure) => `  ${failure.key} ${failure.reason}`)];
+  return [counts, ...listed(summary.refused, 'refused, not sent (not what the archive wrote there)'), ...listed(summary.failed, 'failed')];
+}
+
+/** 0 when every object in the window was genuine and handled; 1 when any was refused or failed. */
+export function replayExitCode(summary: ReplaySummary): number {
+  return summary.refused.length === 0 && summary.failed.length === 0 ? 0 : 1;
 }

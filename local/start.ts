@@ -170,9 +170,14 @@ async function main(): Promise<void> {
   console.log(`Header: ${header}`);
   console.log(`Ready. In another terminal: npx panther-forwarder send-test-alert --header '${header}'`);
   if (inbox) console.log(`  (or as Panther's SQS destination: npx panther-forwarder send-test-alert --queue-url ${inbox.queueUrl})`);
-  // tail finds the alert queue (standard or FIFO) and each route's queue by itself.
-  console.log(`then: npx panther-forwarder tail${embedded ? '' : ` --queue-url ${process.env[ENV.queueUrl]}`}      (Ctrl-C stops)`);
-  if (embedded) for (const route of routes) console.log(`  or: npx panther-forwarder tail --route ${route.name}`);
+  // tail follows the archive, which only the embedded SQS has; without one, take is what shows alerts (by removing them).
+  console.log(
+    archive
+      ? 'then: npx panther-forwarder tail      (Ctrl-C stops)'
+      : `then: npx panther-forwarder take --queue-url ${process.env[ENV.queueUrl]}      (removes what it prints; Ctrl-C stops)`,
+  );
+  if (embedded)
+    for (const route of routes) console.log(`  or: npx panther-forwarder take --route ${route.name}      (removes what it prints)`);
 
   await stopSignal;
   server.closeAllConnections();

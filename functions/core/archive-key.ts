@@ -70,6 +70,24 @@ export function archiveKey(
 }
 
 /**
+ * Whether an alert created at `createdAtMs` can have been filed by its arrival under the hour that
+ * starts at `hourMs`: some instant of that hour makes its createdAt implausible (replay's check of an
+ * object that says `placement: arrival`).
+ */
+export function arrivalPlacementFits(createdAtMs: number, hourMs: number): boolean {
+  return createdAtMs < hourMs + HOUR_MS - ARCHIVE_LATE_DAYS * DAY_MS || createdAtMs > hourMs + ARCHIVE_EARLY_DAYS * DAY_MS;
+}
+
+/** The partition of an instant, or undefined where none can name it (a year without four digits). */
+export function partitionIfAny(epochMs: number): string | undefined {
+  try {
+    return partitionOf(epochMs);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The prefixes to list for the alerts created in [sinceMs, untilMs), in time order: a whole UTC day
  * as one `dt=` prefix (one listing instead of 24), the hours at either end one by one. Objects in the
  * edge hours may lie outside the window; the caller filters them on createdAt.

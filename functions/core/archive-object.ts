@@ -8,7 +8,7 @@
  * and `decodeURIComponent` (decodeMetadataValue) gives back the exact string. Names are lower case,
  * as S3 returns them.
  */
-import { archiveKey } from './archive-key';
+import { archiveKey, type Placement } from './archive-key';
 import { awsDateTimeToEpochMs } from './aws-date-time';
 import type { Decision, RoutingAttributes } from './webhook-core';
 
@@ -59,8 +59,9 @@ export interface ArchiveObject {
   readonly metadata: Readonly<Record<string, string>>;
 }
 
-/** On an object filed by its arrival hour: why (its createdAt was too far from its arrival). */
+/** On an object filed by its arrival hour, `placement: arrival` (its createdAt was too far from its arrival). */
 export const PLACEMENT_METADATA = 'placement';
+export const ARRIVAL_PLACEMENT = 'arrival' satisfies Placement;
 
 /**
  * The archived object of an accepted alert, from the decision already made: the key is its dedupKey
@@ -74,6 +75,6 @@ export function archiveObjectOf(decision: Extract<Decision, { action: 'enqueue' 
     const value = decision.attributes[attribute];
     if (value !== undefined) metadata[name] = encodeMetadataValue(value);
   }
-  if (placement === 'arrival') metadata[PLACEMENT_METADATA] = placement;
+  if (placement === ARRIVAL_PLACEMENT) metadata[PLACEMENT_METADATA] = placement;
   return { key, contentType: 'application/json', metadata };
 }

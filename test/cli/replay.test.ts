@@ -1,7 +1,8 @@
 /**
- * `replay` against fauxqs's real S3 and SQS: alerts archived as the receiver archives them are sent again
- * for a time window, each exactly once, with the attributes the receiver would give them, worked
- * out here independently (the alert's own fields, SHA-256 of the body).
+ * `replay` against fauxqs's real S3 and SQS: alerts archived as the receiver archives them are
+ * sent again for a time window, each exactly once, with the attributes the receiver would give them,
+ * worked out here independently (the alert's own fields, SHA-256 of the body); objects that are not
+ * what the archive wrote (planted, renamed, overwritten) are refused, named and never sent.
  */
 import { createHash } from 'node:crypto';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -19,6 +20,7 @@ import {
 import { SEVERITIES } from '../../functions/core/routes';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localS3Client, localSqsClient } from '../../functions/runtime/local-aws';
 import { baseAlert } from '../corpus/panther-payloads';
+import { cli } from '../support/cli';
 import { archiveAsReceiver, freshBucket, freshQueue } from '../support/archive';
 import { startFaultProxy } from '../support/fault-proxy';
 import { startSqsServer, stopAll, type RunningProcess } from '../support/processes';
@@ -71,7 +73,7 @@ let s3: S3Client;
 let sqs: SQSClient;
 let bucket: string;
 
-/** Archives bodies into a bucket as the receiver does. */
+/** Archives bodies into a bucket as the receiver does: its key, the exact bytes, its metadata, a conditional write. */
 async function archive(into: string, bodies: readonly string[]): Promise<void> {
   await archiveAsReceiver(endpoint, into, bodies);
 }
@@ -135,7 +137,7 @@ describe('replay', () => {
     expectExactlyOnce(await everything(to, expected.length), expected);
     const skipped = ALERTS.filter((a) => inListedHours(a) && !inWindow(a));
     expect(skipped.map((a) => a.n)).toEqual([1, 13]);
-    expect(summary).toEqual({ matched: expected.length, sent: expected.length, skippedByFilter: skipped.length, failed: [] });
+    expect(summary).toEqual({ matched: expected.length, sent: expected.length, skippedByFilter: skipped.length, refused: [], failed: [] });
     expect(events.filter((e) => e.outcome === 'sent')).toHaveLength(expected.length);
     expect(new Set(events.map((e) => e.key)).size).toBe(events.length);
   });
@@ -153,7 +155,7 @@ describe('replay', () => {
     const expected = ALERTS.filter(inWindow);
     const to = await freshQueue(sqs);
     const { summary, events } = await replay({ to, dryRun: true });
-    expect(summary).toEqual({ matched: expected.length, sent: 0, skippedByFilter: 2, failed: [] });
+    expect(summary).toEqual({ matched: expected.length, sent: 0, skippedByFilter: 2, refused: [], failed: [] });
     expect(events.filter((e) => e.outcome === 'would-send')).toHaveLength(expected.length);
     expect(await drainQueue(sqs, to, { idleReceives: 1 })).toEqual([]);
     expect(replaySummaryLines(summary, true)).toEqual([
@@ -227,23 +229,23 @@ describe('replay', () => {
     expect((await everything(to, bodies.length)).map((m) => m.Body)).toEqual(bodies);
   });
 
-  it('reports every object it cannot use, by key, sends the rest, and fails the run', async () => {
+  it('reports every genuine object that is not an alert, by key, sends the rest, and fails the run', async () => {
     const own = await freshBucket(s3);
     const good = ALERTS.filter(inWindow).slice(0, 3);
     await archive(
       own,
       good.map((a) => a.body),
     );
-    const bad = {
-      [`alerts/dt=2024-05-02/hour=01/${'a'.repeat(64)}.json`]: 'not json at all',
-      [`alerts/dt=2024-05-02/hour=07/${'b'.repeat(64)}.json`]: JSON.stringify(
-        baseAlert({ createdAt: '2024-05-02T07:00:00Z', severity: 'URGENT' }),
-      ),
-    };
-    for (const [key, body] of Object.entries(bad)) await s3.send(new PutObjectCommand({ Bucket: own, Key: key, Body: body }));
+    // Named and labelled as the archive would name them, but not alerts.
+    const badBodies = ['not json at all', JSON.stringify(baseAlert({ createdAt: '2024-05-02T07:00:00Z', severity: 'URGENT' }))];
+    const bad = Object.fromEntries(badBodies.map((body, n) => [`alerts/dt=2024-05-02/hour=0${n * 6 + 1}/${sha256(body)}.json`, body]));
+    for (const [key, body] of Object.entries(bad)) {
+      await s3.send(new PutObjectCommand({ Bucket: own, Key: key, Body: body, Metadata: { dedupkey: sha256(body) } }));
+    }
     const to = await freshQueue(sqs);
     const { summary, events } = await replay({ to, bucket: own });
 
+    expect(summary.refused).toEqual([]);
     expect(summary.failed.map((f) => f.key).sort()).toEqual(Object.keys(bad).sort());
     expect(summary.failed.every((f) => f.reason.startsWith('is not a Panther alert'))).toBe(true);
     expect(summary.failed.find((f) => f.key.includes('hour=07'))?.reason).toContain('severity');
@@ -258,6 +260,121 @@ describe('replay', () => {
     const lines = replaySummaryLines(summary, false);
     expect(lines[1]).toBe('2 object(s) failed:');
     for (const key of Object.keys(bad)) expect(lines.some((line) => line.includes(key))).toBe(true);
+  });
+
+  describe('refuses what the archive did not write there', () => {
+    const day = Date.UTC(2026, 2, 3);
+    const alertAt = (hour: number, n: number, extra: Record<string, unknown> = {}) =>
+      JSON.stringify(
+        baseAlert({
+          id: `Verify.Detection${n % 2}`,
+          createdAt: new Date(day + hour * HOUR + n * 60_000).toISOString(),
+          alertId: `verify-${n}`,
+          ...extra,
+        }),
+      );
+    const keyOf = (hour: number, body: string) => `alerts/dt=2026-03-03/hour=${two(hour)}/${sha256(body)}.json`;
+    const put = (bucketName: string, key: string, body: string, metadata: Record<string, string> = {}) =>
+      s3.send(new PutObjectCommand({ Bucket: bucketName, Key: key, Body: body, Metadata: metadata }));
+
+    let own: string;
+    let genuine: Archived[];
+    let refusedKeys: Record<string, RegExp>;
+    beforeAll(async () => {
+      own = await freshBucket(s3);
+      const bodies = [alertAt(1, 0), alertAt(5, 1), alertAt(5, 2, { severity: 'CRITICAL' }), alertAt(17, 3)];
+      await archive(own, bodies);
+      // A createdAt no partition names: the writer places it by arrival, and says so.
+      const ancient = JSON.stringify(baseAlert({ id: 'Verify.Ancient', createdAt: '1969-07-20T20:17:40Z', alertId: 'verify-ancient' }));
+      await archiveAsReceiver(endpoint, own, [ancient], { arrivalMs: day + 9 * HOUR + 5 * 60_000 });
+      genuine = [...bodies, ancient].map((body, n) => {
+        const alert = JSON.parse(body) as Archived['alert'];
+        return { n, instant: Date.parse(alert.createdAt), body, alert };
+      });
+
+      const planted = alertAt(5, 10, { severity: 'CRITICAL' });
+      const renamed = alertAt(6, 11);
+      const overwritten = alertAt(7, 12);
+      const overwriting = alertAt(7, 13, { severity: 'CRITICAL' });
+      const [unlabelled, mislabelled, misplaced, badHour] = [alertAt(8, 14), alertAt(8, 15), alertAt(10, 16), alertAt(11, 17)];
+      const falselyArrived = alertAt(13, 18);
+      const ancientUnmarked = JSON.stringify(
+        baseAlert({ id: 'Verify.Ancient', createdAt: '1969-07-20T20:17:41Z', alertId: 'verify-unmarked' }),
+      );
+      refusedKeys = {
+        [`alerts/dt=2026-03-03/hour=05/${'0'.repeat(64)}.json`]: /not the SHA-256 of its bytes/,
+        [keyOf(6, overwriting)]: /not the SHA-256 of its bytes/,
+        [keyOf(7, overwritten)]: /not the SHA-256 of its bytes/,
+        [keyOf(8, unlabelled)]: /no dedupkey metadata/,
+        [keyOf(8, mislabelled)]: /dedupkey metadata .* is not its name/,
+        [keyOf(12, misplaced)]: /misplaced: its createdAt belongs under dt=2026-03-03\/hour=10\//,
+        [`alerts/dt=2026-03-03/hour=24/${sha256(badHour)}.json`]: /not a real date and hour/,
+        [keyOf(13, falselyArrived)]: /misplaced: its placement metadata says arrival, but its createdAt names dt=2026-03-03\/hour=13\//,
+        [keyOf(14, ancientUnmarked)]: /misplaced: its createdAt belongs under dt=1969-07-20\/hour=20\//,
+        [`alerts/dt=2026-03-03/hour=11/${sha256(badHour).toUpperCase()}.json`]: /outside the archive's layout/,
+      };
+      const label = (body: string) => ({ dedupkey: sha256(body) });
+      // Planted: a CRITICAL alert under a name of zeros, with no metadata.
+      await put(own, `alerts/dt=2026-03-03/hour=05/${'0'.repeat(64)}.json`, planted);
+      // Renamed: a genuine object's bytes and metadata under another body's hash (no write-once on fauxqs).
+      await put(own, keyOf(6, overwriting), renamed, label(renamed));
+      // Overwritten: a genuine key, written again with other bytes.
+      await archive(own, [overwritten]);
+      await put(own, keyOf(7, overwritten), overwriting, label(overwritten));
+      await put(own, keyOf(8, unlabelled), unlabelled);
+      await put(own, keyOf(8, mislabelled), mislabelled, label(overwritten));
+      await put(own, keyOf(12, misplaced), misplaced, label(misplaced));
+      await put(own, `alerts/dt=2026-03-03/hour=24/${sha256(badHour)}.json`, badHour, label(badHour));
+      await put(own, keyOf(13, falselyArrived), falselyArrived, { ...label(falselyArrived), placement: 'arrival' });
+      await put(own, keyOf(14, ancientUnmarked), ancientUnmarked, label(ancientUnmarked));
+      await put(own, `alerts/dt=2026-03-03/hour=11/${sha256(badHour).toUpperCase()}.json`, badHour, label(badHour));
+    });
+
+    const window = { since: new Date(day), until: new Date(day + 24 * HOUR) };
+
+    it('names each with its reason, sends none of them, and every genuine alert once', async () => {
+      const to = await freshQueue(sqs);
+      const { summary, events } = await replay({ to, bucket: own, ...window });
+      expect(Object.fromEntries(summary.refused.map((r) => [r.key, r.reason]))).toEqual(
+        Object.fromEntries(Object.entries(refusedKeys).map(([key, reason]) => [key, expect.stringMatching(reason)])),
+      );
+      expect(summary).toMatchObject({ sent: genuine.length, matched: genuine.length, failed: [] });
+      expect(
+        events
+          .filter((e) => e.outcome === 'refused')
+          .map((e) => e.key)
+          .sort(),
+      ).toEqual(Object.keys(refusedKeys).sort());
+      expectExactlyOnce(await everything(to, genuine.length), genuine);
+    });
+
+    it('into FIFO as well', async () => {
+      const to = await freshQueue(sqs, { FifoQueue: 'true', ContentBasedDeduplication: 'false' }, '.fifo');
+      const { summary } = await replay({ to, bucket: own, ...window });
+      expect(summary.refused.map((r) => r.key).sort()).toEqual(Object.keys(refusedKeys).sort());
+      expectExactlyOnce(await everything(to, genuine.length), genuine);
+    });
+
+    it('the command prints the same verdicts with --dry-run and without, sends the genuine ones, and exits 1', async () => {
+      const to = await freshQueue(sqs);
+      const args = ['replay', '--since', '2026-03-03', '--until', '2026-03-04', '--to', to, '--bucket', own, '--endpoint', endpoint];
+      const refusedLines = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('refused '));
+      const dry = await cli([...args, '--dry-run']);
+      expect(dry.code).toBe(1);
+      expect(await drainQueue(sqs, to, { idleReceives: 1 })).toEqual([]);
+      const real = await cli(args);
+      expect(real.code).toBe(1);
+      for (const run of [dry, real]) {
+        expect(refusedLines(run.stderr).sort()).toEqual(refusedLines(real.stderr).sort());
+        for (const [key, reason] of Object.entries(refusedKeys)) {
+          expect(refusedLines(run.stderr).find((line) => line.startsWith(`refused ${key}: `))).toMatch(reason);
+          expect(run.stdout).toContain(`  ${key} `);
+        }
+      }
+      expect(dry.stderr.split('\n').filter((line) => line.startsWith('would-send '))).toHaveLength(genuine.length);
+      expect(real.stdout).toContain(`${Object.keys(refusedKeys).length} object(s) refused`);
+      expectExactlyOnce(await everything(to, genuine.length), genuine);
+    });
   });
 
   it('reports an object S3 would not hand over', async () => {

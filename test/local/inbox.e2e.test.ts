@@ -34,17 +34,17 @@ describe('npm start with the inbox', () => {
     expect(position('Inbox queue URL: ')).toBeLessThan(position('Ready.'));
   });
 
-  it('`send-test-alert --queue-url <inbox>` puts the test alert on the alert queue within seconds, and `tail` shows it', async () => {
+  it('`send-test-alert --queue-url <inbox>` puts the test alert on the alert queue within seconds, and `take` shows it', async () => {
     const started = Date.now();
     const sent = await cli(['send-test-alert', '--queue-url', local.printed['Inbox queue URL']!]);
     expect(sent.code).toBe(0);
     const [, messageId] = /^MessageId: (\S+)$/m.exec(sent.stdout) ?? [];
     expect(messageId).toEqual(expect.any(String));
 
-    const tailed = await cli(['tail', '--queue-url', local.printed['Queue URL']!, '--json', '--delete', '--max', '1', '--timeout', '10']);
-    expect(tailed.code).toBe(0);
+    const taken = await cli(['take', '--queue-url', local.printed['Queue URL']!, '--json', '--max', '1', '--timeout', '10']);
+    expect(taken.code).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
-    const { alert, attributes } = JSON.parse(tailed.stdout.trim()) as { attributes: Record<string, string>; alert: Record<string, string> };
+    const { alert, attributes } = JSON.parse(taken.stdout.trim()) as { attributes: Record<string, string>; alert: Record<string, string> };
     expect(alert).toMatchObject({ id: 'Test.Alert', alertId: 'Test.Alert', severity: 'INFO', type: 'RULE' });
     expect(Date.now() - Date.parse(alert.createdAt!)).toBeLessThan(60_000);
     // The CLI sends the test alert as compact JSON, as Panther does; the dedupKey is the SHA-256 of exactly those bytes.

@@ -50,7 +50,7 @@ describe('npm start, as a new user runs it', () => {
     expect(npmStart.printed['Queue URL']).toMatch(/\/panther-alerts$/);
   });
 
-  it('takes `send-test-alert` with 200, logs the request, and `tail` shows the alert', async () => {
+  it('takes `send-test-alert` with 200, logs the request, `tail` shows the alert and leaves it, `take` removes it', async () => {
     const stranger = await cli(['send-test-alert', '--url', npmStart.printed['Webhook URL']!]);
     expect(stranger.code).toBe(1);
     expect(stranger.stdout).toMatch(/^HTTP 401 /);
@@ -58,12 +58,12 @@ describe('npm start, as a new user runs it', () => {
     expect(sent.code).toBe(0);
     expect(sent.stdout).toMatch(/^HTTP 200 \{"status":"queued","messageId":"[^"]+","routes":\[\],"requestId":"[^"]+"\}/);
 
-    const tailed = await cli(['tail', '--queue-url', npmStart.printed['Queue URL']!, '--max', '1', '--timeout', '30']);
+    const tailed = await cli(['tail', '--max', '1', '--timeout', '30'], { SQS_PORT: new URL(npmStart.printed['SQS endpoint']!).port });
     expect(tailed.code).toBe(0);
     expect(tailed.stdout).toMatch(/INFO {2}RULE {2}Test\.Alert {2}"This is a Test Alert" {2}alertId=Test\.Alert/);
     expect(npmStart.output.some((line) => / POST \/alerts 200 alert=Test\.Alert severity=INFO \d+ms$/.test(line))).toBe(true);
 
-    // Without --delete the alert stays on the queue (in flight for its visibility timeout).
+    // tail read the archive, not the queue: the alert is still there for its consumer, never received.
     const counts = async () => {
       const queues = (await (await fetch(`${npmStart.printed['SQS endpoint']}/_fauxqs/queues`)).json()) as Array<{
         name: string;
@@ -73,11 +73,11 @@ describe('npm start, as a new user runs it', () => {
       const queue = queues.find((q) => q.name === 'panther-alerts')!;
       return { ready: queue.approximateMessageCount, inFlight: queue.approximateInflightCount };
     };
-    expect(await counts()).toEqual({ ready: 0, inFlight: 1 });
+    expect(await counts()).toEqual({ ready: 1, inFlight: 0 });
 
-    // With --json it prints the alert itself; with --delete it removes what it printed.
-    expect((await cli(['send-test-alert', '--url', npmStart.printed['Webhook URL']!, ...header()])).code).toBe(0);
-    const json = await cli(['tail', '--queue-url', npmStart.printed['Queue URL']!, '--json', '--delete', '--max', '1', '--timeout', '30']);
+    // take prints what it takes (--json: the alert itself) and removes it from the queue.
+    const json = await cli(['take', '--queue-url', npmStart.printed['Queue URL']!, '--json', '--max', '1', '--timeout', '30']);
+    expect(json.stderr).toContain('each one printed is deleted from the queue');
     const line = JSON.parse(json.stdout.trim()) as { attributes: Record<string, string>; alert: { id: string; createdAt: string } };
     expect(line.attributes).toEqual({
       severity: 'INFO',
@@ -88,7 +88,7 @@ describe('npm start, as a new user runs it', () => {
     });
     expect(line.alert.id).toBe('Test.Alert');
     expect(Date.now() - Date.parse(line.alert.createdAt)).toBeLessThan(120_000);
-    expect(await counts()).toEqual({ ready: 0, inFlight: 1 });
+    expect(await counts()).toEqual({ ready: 0, inFlight: 0 });
   }, 120_000);
 
   it('sends a file as-is with --file; a non-alert is quarantined (202) with its errors', async () => {
@@ -150,8 +150,10 @@ describe('npm start with an existing SQS', () => {
       waitFor: ['Webhook URL', 'Queue URL', 'SQS endpoint', 'Header', 'then'],
     });
     expect(local.printed['SQS endpoint']).toBe(sqsServer.printed['SQS endpoint']);
-    // The tail hint names the queue in use: local mode's own lookup would not find it.
-    expect(local.printed.then).toBe(`npx panther-forwarder tail --queue-url ${sqsServer.printed['Queue URL']}      (Ctrl-C stops)`);
+    // No archive without the embedded SQS: the hint is take, on the queue in use (local mode's own lookup would not find it).
+    expect(local.printed.then).toBe(
+      `npx panther-forwarder take --queue-url ${sqsServer.printed['Queue URL']}      (removes what it prints; Ctrl-C stops)`,
+    );
     expect((await cli(['send-test-alert', '--url', local.printed['Webhook URL']!, '--header', local.printed.Header!])).code).toBe(0);
     const [message] = await drainQueue(localSqsClient(sqsServer.printed['SQS endpoint']!), sqsServer.printed['Queue URL']!, {
       expected: 1,
@@ -176,10 +178,11 @@ describe('panther-forwarder CLI', () => {
   it('explains itself with --help and answers 2 to a usage error', async () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['send-test-alert', 'tail', 'validate']) expect(help.stdout).toContain(command);
+    for (const command of ['send-test-alert', 'tail', 'take', 'validate']) expect(help.stdout).toContain(command);
     expect((await cli(['frobnicate'])).code).toBe(2);
     expect((await cli(['send-test-alert', '--header', 'no-colon'])).code).toBe(2);
     expect((await cli(['tail', '--max', '-3'])).code).toBe(2);
+    expect((await cli(['take', '--max', '-3'])).code).toBe(2);
     expect((await cli(['validate'])).code).toBe(2);
   });
 

@@ -36,6 +36,14 @@ export async function sendAsReceiver(sqs: SQSClient, queueUrl: string, body: Buf
   if (!sent.ok) throw new Error(`send failed: ${sent.error}`);
 }
 
+/** The object the receiver writes for an accepted alert's body, arriving a minute after its createdAt unless told when. */
+export function archivedObjectOf(body: string, { prefix = 'alerts/', arrivalMs }: { prefix?: string; arrivalMs?: number } = {}) {
+  const decision = decidePayload({ body }, 'reject');
+  if (decision.action !== 'enqueue') throw new Error(`not an alert the receiver would accept: ${body.slice(0, 200)}`);
+  const arrival = arrivalMs ?? awsDateTimeToEpochMs(decision.alert.createdAt)! + 60_000;
+  return { decision, object: archiveObjectOf(decision, arrival, prefix) };
+}
+
 /**
  * Writes bodies into a bucket as the receiver archives an accepted alert (the core's object, the
  * runtime's conditional PUT), each arriving a minute after its createdAt unless `arrivalMs` says when.
@@ -51,10 +59,8 @@ export async function archiveAsReceiver(
   const write = archiveSender(bucket, sqs.config, target);
   try {
     for (const body of bodies) {
-      const decision = decidePayload({ body }, 'reject');
-      if (decision.action !== 'enqueue') throw new Error(`not an alert the receiver would accept: ${body.slice(0, 200)}`);
-      const arrival = arrivalMs ?? awsDateTimeToEpochMs(decision.alert.createdAt)! + 60_000;
-      const written = await write({ kind: 'archive', bucket, object: archiveObjectOf(decision, arrival, prefix) }, decision.messageBody);
+      const { decision, object } = archivedObjectOf(body, { prefix, ...(arrivalMs === undefined ? {} : { arrivalMs }) });
+      const written = await write({ kind: 'archive', bucket, object }, decision.messageBody);
       if (!written.ok) throw new Error(`archive write failed: ${written.error}`);
     }
   } finally {
