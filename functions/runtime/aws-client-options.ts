@@ -11,6 +11,8 @@ export interface AwsClientTarget {
   readonly endpoint?: string;
   readonly region?: string;
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** Instead of the service's own limits (tests run fault cases at a fraction of the real times). */
+  readonly limits?: AttemptLimits;
 }
 
 /** Time limits of one client. */
@@ -38,12 +40,16 @@ export function requestHandlerOptions(limits: AttemptLimits) {
   return { connectionTimeout: limits.connectMs, requestTimeout: limits.attemptMs, throwOnRequestTimeout: true };
 }
 
-/** A client's options; its HTTP handler takes the limits' timeouts unless one built with them is given. */
+/**
+ * A client's options, with the target's limits or else the service's; its HTTP handler takes those
+ * limits' timeouts unless one built with them is given.
+ */
 export function awsClientOptions(
   target: AwsClientTarget,
-  limits: AttemptLimits,
-  requestHandler: ReturnType<typeof requestHandlerOptions> | NodeHttpHandler = requestHandlerOptions(limits),
+  serviceLimits: AttemptLimits,
+  requestHandler: ReturnType<typeof requestHandlerOptions> | NodeHttpHandler = requestHandlerOptions(target.limits ?? serviceLimits),
 ) {
+  const limits = target.limits ?? serviceLimits;
   return {
     ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
     ...(target.region === undefined ? {} : { region: target.region }),

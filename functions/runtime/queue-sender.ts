@@ -26,7 +26,7 @@ export type QueueSender = (
  */
 export function createSqsClient(target: AwsClientTarget = {}): SQSClient {
   const client = new SQSClient({
-    ...awsClientOptions(target, SQS_LIMITS, new PerSendAbortHttpHandler(SQS_LIMITS)),
+    ...awsClientOptions(target, SQS_LIMITS, new PerSendAbortHttpHandler(target.limits ?? SQS_LIMITS)),
     cacheMiddleware: true,
     useQueueUrlAsEndpoint: false,
   });

@@ -99,7 +99,7 @@ export function secretsManagerReader(
   target: AwsClientTarget = {},
   env: NodeJS.ProcessEnv = process.env,
 ): SecretReader {
-  const limits = SECRETS_MANAGER_LIMITS;
+  const limits = target.limits ?? SECRETS_MANAGER_LIMITS;
   const body = JSON.stringify({ SecretId: secretId });
   const contentLength = String(Buffer.byteLength(body));
   let prepared: Promise<{ signer: SignatureV4; url: URL; http: AttemptDeadlineHttpHandler }> | undefined;

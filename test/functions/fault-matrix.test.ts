@@ -6,17 +6,18 @@
  */
 import { GetQueueAttributesCommand, PurgeQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { readReceiverConfig } from '../../functions/core/receiver-config';
-import type { AwsClientTarget } from '../../functions/runtime/aws-client-options';
+import { type AttemptLimits, type AwsClientTarget, SECRETS_MANAGER_LIMITS, SQS_LIMITS } from '../../functions/runtime/aws-client-options';
 import { createReceiver, type ProxyHandler } from '../../functions/runtime/create-receiver';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localSqsClient } from '../../functions/runtime/local-aws';
 import { createQueueSender, createSqsClient } from '../../functions/runtime/queue-sender';
-import { createSecretSource, REFRESH_BACKOFF_MS, SECRET_CACHE_MS } from '../../functions/runtime/secret-source';
+import { createSecretSource, REFRESH_BACKOFF_MS, readBudgetFor, SECRET_CACHE_MS } from '../../functions/runtime/secret-source';
 import { secretsManagerReader } from '../../functions/runtime/secrets-manager-reader';
 import { createForwarderQueues, type LocalQueues } from '../../local/embedded-sqs';
 import { lambdaContext } from '../../local/webhook-server';
 import { baseAlert } from '../../scripts/sample-alerts';
 import { type Fault, type FaultProxy, startFaultProxy } from '../support/fault-proxy';
 import { invoke, startTestServers, TEST_SECRET, TEST_SECRET_ID, type TestServers } from '../support/handler';
+import { scaled, TENTH } from '../support/limits';
 import { closedPort } from '../support/network';
 
 let servers: TestServers;
@@ -41,12 +42,32 @@ beforeEach(() => {
   secretsProxy.plan([], 'pass');
 });
 
-const target = (endpoint: string): AwsClientTarget => ({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+const target = (endpoint: string, limits: AttemptLimits): AwsClientTarget => ({
+  endpoint,
+  region: LOCAL_REGION,
+  credentials: LOCAL_CREDENTIALS,
+  limits,
+});
 
-/** A receiver through the proxies, on a clock the test can move (for the secret's cache). */
+/** Full scale (the clients' real deadlines), or a tenth of it, for a case that would wait on them. */
+type Scale = 1 | typeof TENTH;
+
+/**
+ * A receiver through the proxies, on a clock the test can move (for the secret's cache), with its
+ * clients' deadlines at `scale` (full by default).
+ */
 function receiver(
-  options: { sqsEndpoint?: string; secretsEndpoint?: string; routeQueueUrl?: string; clock?: { now: number }; maxStaleMs?: number } = {},
+  options: {
+    sqsEndpoint?: string;
+    secretsEndpoint?: string;
+    routeQueueUrl?: string;
+    clock?: { now: number };
+    maxStaleMs?: number;
+    scale?: Scale;
+  } = {},
 ): ProxyHandler {
+  const scale = options.scale ?? 1;
+  const secretsLimits = scaled(SECRETS_MANAGER_LIMITS, scale);
   const config = readReceiverConfig({
     QUEUE_URL: queues.queueUrl,
     QUARANTINE_QUEUE_URL: queues.quarantineQueueUrl,
@@ -58,12 +79,12 @@ function receiver(
     REQUEST_LOG: 'off',
   });
   const clock = options.clock ?? { now: Date.now() };
-  const sqsClient = createSqsClient(target(options.sqsEndpoint ?? sqsProxy.endpoint));
+  const sqsClient = createSqsClient(target(options.sqsEndpoint ?? sqsProxy.endpoint, scaled(SQS_LIMITS, scale)));
   return createReceiver(config, {
     send: createQueueSender(sqsClient),
     secrets: createSecretSource(
-      secretsManagerReader(TEST_SECRET_ID, sqsClient.config, target(options.secretsEndpoint ?? secretsProxy.endpoint)),
-      { now: () => clock.now, maxStaleMs: options.maxStaleMs },
+      secretsManagerReader(TEST_SECRET_ID, sqsClient.config, target(options.secretsEndpoint ?? secretsProxy.endpoint, secretsLimits)),
+      { now: () => clock.now, maxStaleMs: options.maxStaleMs, readBudgetMs: readBudgetFor(secretsLimits) },
     ),
   });
 }
@@ -98,25 +119,26 @@ async function onQueues(): Promise<{ alerts: number; paging: number; quarantine:
 const LAMBDA_TIMEOUT_MS = 10_000;
 
 describe('SQS misbehaving (secret healthy)', () => {
-  it.each<[string, Fault[], Fault, number, number, { alerts: number; paging: number }]>([
-    // case, faults for the first sends, then, status, upper bound (ms), queues after
-    ['hangs once, then is healthy', ['hang'], 'pass', 200, 5_000, { alerts: 1, paging: 1 }],
-    ['answers 500 once', ['error500'], 'pass', 200, 2_000, { alerts: 1, paging: 1 }],
-    ['throttles once', ['throttle'], 'pass', 200, 2_000, { alerts: 1, paging: 1 }],
-    ['resets once', ['reset'], 'pass', 200, 2_000, { alerts: 1, paging: 1 }],
-    ['answers slowly (1 s)', [], 'slow', 200, 3_000, { alerts: 1, paging: 1 }],
+  it.each<[string, Fault[], Fault, number, number, { alerts: number; paging: number }, Scale]>([
+    // case, faults for the first sends, then, status, upper bound (ms), queues after, deadlines' scale
+    ['hangs once, then is healthy', ['hang'], 'pass', 200, 5_000, { alerts: 1, paging: 1 }, 1],
+    ['answers 500 once', ['error500'], 'pass', 200, 2_000, { alerts: 1, paging: 1 }, 1],
+    ['throttles once', ['throttle'], 'pass', 200, 2_000, { alerts: 1, paging: 1 }, 1],
+    ['resets once', ['reset'], 'pass', 200, 2_000, { alerts: 1, paging: 1 }, 1],
+    ['answers slowly (1 s)', [], 'slow', 200, 3_000, { alerts: 1, paging: 1 }, 1],
     // SQS stored the message, then its answer stalled: retried on a fresh connection, so a second copy.
-    ['stalls after its headers once', ['stall-after-headers'], 'pass', 200, 5_000, { alerts: 2, paging: 2 }],
-    ['stalls mid-body once', ['stall-mid-body'], 'pass', 200, 5_000, { alerts: 2, paging: 2 }],
-    ['stalls after its headers on every attempt', [], 'stall-after-headers', 503, 6_500, { alerts: 3, paging: 3 }],
-    ['hangs on every attempt', [], 'hang', 503, 6_500, { alerts: 0, paging: 0 }],
-    ['resets every connection', [], 'reset', 503, 2_000, { alerts: 0, paging: 0 }],
-    ['answers 500 every time', [], 'error500', 502, 2_000, { alerts: 0, paging: 0 }],
-    ['throttles every time', [], 'throttle', 502, 4_000, { alerts: 0, paging: 0 }],
+    ['stalls after its headers once', ['stall-after-headers'], 'pass', 200, 5_000, { alerts: 2, paging: 2 }, 1],
+    ['stalls mid-body once', ['stall-mid-body'], 'pass', 200, 5_000, { alerts: 2, paging: 2 }, 1],
+    // Three attempts at a tenth of their deadline (6.5 s at full scale); the SDK's back-off between them is not scaled.
+    ['stalls after its headers on every attempt', [], 'stall-after-headers', 503, 1_500, { alerts: 3, paging: 3 }, TENTH],
+    ['hangs on every attempt', [], 'hang', 503, 1_500, { alerts: 0, paging: 0 }, TENTH],
+    ['resets every connection', [], 'reset', 503, 2_000, { alerts: 0, paging: 0 }, 1],
+    ['answers 500 every time', [], 'error500', 502, 2_000, { alerts: 0, paging: 0 }, 1],
+    ['throttles every time', [], 'throttle', 502, 4_000, { alerts: 0, paging: 0 }, 1],
   ])(
     '%s: %s',
-    async (_name, faults, then, status, withinMs, after) => {
-      const handler = receiver();
+    async (_name, faults, then, status, withinMs, after, scale) => {
+      const handler = receiver({ scale });
       await deliver(handler, Buffer.from(JSON.stringify(baseAlert({ severity: 'LOW' })))); // reads the secret, warms the client
       await onQueues();
       // Faults apply to the sends of this delivery only (the alert queue's and the route's run in parallel).
@@ -148,14 +170,22 @@ describe('SQS misbehaving (secret healthy)', () => {
 const STALLS: Fault[][] = [['stall-after-headers'], ['stall-mid-body']];
 
 describe('Secrets Manager misbehaving', () => {
-  it.each<Fault[]>([['hang'], ['reset'], ['error500'], ['malformed'], ...STALLS])(
-    'with no value ever read, %s: 503 quickly, nothing queued',
-    async (fault) => {
+  it.each<[Fault, Scale]>([
+    ['hang', 1],
+    ['reset', 1],
+    ['error500', 1],
+    ['malformed', 1],
+    ['stall-after-headers', TENTH],
+    ['stall-mid-body', TENTH],
+  ])(
+    'with no value ever read, %s: 503 quickly, nothing queued (deadlines ×%s)',
+    async (fault, scale) => {
       secretsProxy.plan([], fault);
-      const answer = await deliver(receiver());
+      const answer = await deliver(receiver({ scale }));
       expect(answer.status).toBe(503);
       expect(answer.body).toMatchObject({ error: 'authentication unavailable; retry later' });
-      expect(answer.ms).toBeLessThan(4_000);
+      // Within the secret's read budget (two attempts and a margin: 3.5 s at full scale) and half a second.
+      expect(answer.ms).toBeLessThan(readBudgetFor(scaled(SECRETS_MANAGER_LIMITS, scale)) + 500);
       expect(await onQueues()).toEqual({ alerts: 0, paging: 0, quarantine: 0 });
     },
     15_000,
@@ -194,15 +224,16 @@ describe('Secrets Manager misbehaving', () => {
   );
 
   it.each<Fault[]>(STALLS)(
-    'stalled (%s) while the cache is stale, then healed and rotated: alerts stay 2xx, and the new header is accepted within seconds',
+    'stalled (%s) while the cache is stale, then healed and rotated: alerts stay 2xx, and the new header is accepted within seconds (deadlines ×0.1)',
     async (stall) => {
       const clock = { now: Date.now() };
-      const handler = receiver({ clock });
+      const handler = receiver({ clock, scale: TENTH });
       expect((await deliver(handler)).status).toBe(200);
       secretsProxy.plan([], stall);
       clock.now += SECRET_CACHE_MS + 1;
       expect((await deliver(handler)).status).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, 3_500)); // the stalled refresh's attempts reach their deadlines
+      // The stalled refresh's attempts reach their deadlines.
+      await new Promise((resolve) => setTimeout(resolve, readBudgetFor(scaled(SECRETS_MANAGER_LIMITS, TENTH))));
       secretsProxy.plan([], 'pass');
       const rotated = 'rotated-webhook-secret-0123456789';
       servers.putSecret(JSON.stringify({ current: rotated, previous: TEST_SECRET }));
