@@ -100,12 +100,13 @@ export function startProcess(command: string, args: readonly string[], options: 
   });
 }
 
-/** Resolves once the process has printed this exact line (bounded: false after `timeoutMs`). */
-export async function untilPrinted(proc: RunningProcess, line: string, timeoutMs = 5_000): Promise<boolean> {
+/** Resolves once the process has printed this exact line, or one matching it (bounded: false after `timeoutMs`). */
+export async function untilPrinted(proc: RunningProcess, line: string | RegExp, timeoutMs = 5_000): Promise<boolean> {
+  const printed = () => proc.output.some((printedLine) => (typeof line === 'string' ? printedLine === line : line.test(printedLine)));
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
-    if (proc.output.includes(line)) return true;
+    if (printed()) return true;
   }
-  return proc.output.includes(line);
+  return printed();
 }
 
 /** Stops whatever a test file left running (call from afterAll). */
