@@ -1,3 +1,5 @@
+const { availableParallelism } = require('node:os');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -13,4 +15,10 @@ module.exports = {
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
   setupFilesAfterEnv: ['<rootDir>/test/support/env-unchanged.cjs'],
   testTimeout: 60_000,
+  // Most suites wait (on servers, processes, deadlines) far more than they compute: two workers per
+  // core keep the cores busy. Suites cannot collide: every server listens on a port of its own (0,
+  // or a free one), temporary folders are mkdtemp's, and the build is done before any suite starts.
+  maxWorkers: 2 * availableParallelism(),
+  // The CDK suites hold large heaps; a worker that grew past this is replaced after its file.
+  workerIdleMemoryLimit: '1GB',
 };
