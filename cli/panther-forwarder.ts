@@ -254,11 +254,11 @@ async function dispatch(argv: readonly string[]): Promise<number> {
   return run(args);
 }
 
-/** Where one run prints and what environment it reads; each defaults to this process's own. */
+/** Where one run prints and what environment it reads (`main`: this process's own). */
 export interface CliIo {
-  readonly stdout?: NodeJS.WritableStream;
-  readonly stderr?: NodeJS.WritableStream;
-  readonly env?: NodeJS.ProcessEnv;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly env: NodeJS.ProcessEnv;
 }
 
 /** Runs started before this one; the commands print with `console` and read `process.env`, so runs take turns. */
@@ -269,14 +269,13 @@ let previousRun: Promise<unknown> = Promise.resolve();
  * `main` sets as the process's). The commands print through `console` and read `process.env`: for
  * the run, those are `io`'s, and the signal handlers a command adds (tail's Ctrl-C) are removed after.
  */
-export function runCli(argv: readonly string[], io: CliIo = {}): Promise<number> {
+export function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const run = previousRun.then(async () => {
     const saved = { console: globalThis.console, env: process.env };
     const signals = ['SIGINT', 'SIGTERM'] as const;
     const listenersBefore = signals.map((signal) => new Set(process.listeners(signal)));
-    if (io.stdout || io.stderr)
-      globalThis.console = new Console({ stdout: io.stdout ?? process.stdout, stderr: io.stderr ?? process.stderr });
-    if (io.env) process.env = io.env;
+    globalThis.console = new Console({ stdout: io.stdout, stderr: io.stderr });
+    process.env = io.env;
     try {
       return await dispatch(argv);
     } catch (error) {
@@ -290,7 +289,8 @@ export function runCli(argv: readonly string[], io: CliIo = {}): Promise<number>
       globalThis.console = saved.console;
       process.env = saved.env;
       signals.forEach((signal, i) => {
-        for (const listener of process.listeners(signal)) if (!listenersBefore[i]!.has(listener)) process.removeListener(signal, listener);
+        const added = process.listeners(signal).filter((listener) => !listenersBefore[i]!.has(listener));
+        for (const listener of added) process.removeListener(signal, listener);
       });
     }
   });
@@ -298,10 +298,10 @@ export function runCli(argv: readonly string[], io: CliIo = {}): Promise<number>
   return run;
 }
 
-/** The program: this process's arguments; the command's exit code becomes the process's. */
+/** The program: this process's arguments, output and environment; the command's exit code becomes the process's. */
 export function main(): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  void runCli(process.argv.slice(2)).then((code) => {
+  void runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then((code) => {
     process.exitCode = code;
   });
 }
