@@ -71,3 +71,16 @@ export function recordBuild(step: string, inputs: string, outputs: readonly stri
 export function forgetBuild(step: string): void {
   if (existsSync(recordFile(step))) writeFileSync(recordFile(step), '{}');
 }
+
+/**
+ * Unchanged files are left alone, and a changed one appears at once (rename), never half-written:
+ * suites running meanwhile may be reading it (`npm start`'s prestart regenerates the schema code).
+ */
+export function replaceIfChanged(file: string, contents: Buffer | string): void {
+  const bytes = Buffer.from(contents);
+  if (existsSync(file) && readFileSync(file).equals(bytes)) return;
+  mkdirSync(dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, bytes);
+  renameSync(partial, file);
+}

@@ -3,10 +3,9 @@
  * per function with the SDK, middy and the standalone validator inside. Runs after the schema
  * code generation on `npm run build`, before every test run and before every `cdk synth` here.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
-import { contentHash, filesUnder, forgetBuild, recordBuild, upToDate } from './build-cache';
+import { contentHash, filesUnder, forgetBuild, recordBuild, replaceIfChanged, upToDate } from './build-cache';
 import { generateAlertCode } from './generate-alert-code';
 
 const ROOT = join(__dirname, '..');
@@ -113,15 +112,6 @@ export async function buildFunctions(): Promise<void> {
     }),
   );
   recordBuild('functions', inputs, [...bundles, ...filesUnder([GENERATED])]);
-}
-
-/** Unchanged bundles are left alone, and a changed one appears at once (rename), never half-written. */
-function replaceIfChanged(file: string, contents: Buffer): void {
-  if (existsSync(file) && readFileSync(file).equals(contents)) return;
-  mkdirSync(dirname(file), { recursive: true });
-  const partial = `${file}.${process.pid}.partial`;
-  writeFileSync(partial, contents);
-  renameSync(partial, file);
 }
 
 if (require.main === module) {

@@ -3,9 +3,9 @@
  * change to an input, and any output touched or missing, builds again (a stale bundle is never served).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { contentHash, filesUnder, forgetBuild, recordBuild, upToDate } from '../../scripts/build-cache';
+import { contentHash, filesUnder, forgetBuild, recordBuild, replaceIfChanged, upToDate } from '../../scripts/build-cache';
 import { ROOT } from '../support/processes';
 
 const cache = join(ROOT, 'node_modules', '.cache');
@@ -58,4 +58,16 @@ it('is up to date only with the recorded inputs and every output as the build le
   writeFileSync(output, 'built');
   forgetBuild(step); // a build that starts and fails midway
   expect(upToDate(step, 'inputs-1')).toBe(false);
+});
+
+it('replaces a file only when its contents change, and then whole (a new file renamed over it)', () => {
+  const file = join(scratch, 'out', 'index.js');
+  replaceIfChanged(file, 'one');
+  expect(readFileSync(file, 'utf8')).toBe('one');
+  const first = statSync(file).ino;
+  replaceIfChanged(file, Buffer.from('one'));
+  expect(statSync(file).ino).toBe(first); // left alone
+  replaceIfChanged(file, 'two');
+  expect(readFileSync(file, 'utf8')).toBe('two');
+  expect(statSync(file).ino).not.toBe(first); // another file, renamed into place
 });
