@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { headerFromReadyLine, parseReadyLine } from '../../local/ready-lines';
+import { until } from './until';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -102,11 +103,7 @@ export function startProcess(command: string, args: readonly string[], options: 
 
 /** Resolves once the process has printed this exact line, or one matching it (bounded: false after `timeoutMs`). */
 export async function untilPrinted(proc: RunningProcess, line: string | RegExp, timeoutMs = 5_000): Promise<boolean> {
-  const printed = () => proc.output.some((printedLine) => (typeof line === 'string' ? printedLine === line : line.test(printedLine)));
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
-    if (printed()) return true;
-  }
-  return printed();
+  return until(() => proc.output.some((printed) => (typeof line === 'string' ? printed === line : line.test(printed))), timeoutMs);
 }
 
 /** Stops whatever a test file left running (call from afterAll). */
