@@ -6,7 +6,7 @@ const { join } = require('node:path');
 
 if (existsSync(join(__dirname, 'panther-forwarder.ts'))) {
   require('tsx/cjs');
-  require('./panther-forwarder.ts');
+  require('./panther-forwarder.ts').main();
 } else {
-  require('../dist/cli/panther-forwarder.js');
+  require('../dist/cli/panther-forwarder.js').main();
 }

@@ -2,6 +2,7 @@
  * `npx panther-forwarder <command>`: the tools a person uses around the forwarder, locally or
  * against a deployed stack. Exit codes: 0 success, 1 the thing checked failed, 2 usage error.
  */
+import { Console } from 'node:console';
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseRoutes, type Route } from '../functions/core/routes';
@@ -318,7 +319,7 @@ const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   },
 };
 
-async function main(argv: string[]): Promise<number> {
+async function dispatch(argv: readonly string[]): Promise<number> {
   const [command, ...args] = argv;
   if (command === undefined || command === '--help' || command === '-h') return COMMANDS.help!([]);
   const run = COMMANDS[command];
@@ -327,18 +328,54 @@ async function main(argv: string[]): Promise<number> {
   return run(args);
 }
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      console.error(`panther-forwarder: ${error.message}\n\n${USAGE}`);
-      process.exitCode = 2;
-    } else {
+/** Where one run prints and what environment it reads (`main`: this process's own). */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** Runs started before this one; the commands print with `console` and read `process.env`, so runs take turns. */
+let previousRun: Promise<unknown> = Promise.resolve();
+
+/**
+ * One command, as `npx panther-forwarder <argv>` would run it, resolving with its exit code (what
+ * `main` sets as the process's). The commands print through `console` and read `process.env`: for
+ * the run, those are `io`'s, and the signal handlers a command adds (tail's Ctrl-C) are removed after.
+ */
+export function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const run = previousRun.then(async () => {
+    const saved = { console: globalThis.console, env: process.env };
+    const signals = ['SIGINT', 'SIGTERM'] as const;
+    const listenersBefore = signals.map((signal) => new Set(process.listeners(signal)));
+    globalThis.console = new Console({ stdout: io.stdout, stderr: io.stderr });
+    process.env = io.env;
+    try {
+      return await dispatch(argv);
+    } catch (error) {
+      if (error instanceof UsageError) {
+        console.error(`panther-forwarder: ${error.message}\n\n${USAGE}`);
+        return 2;
+      }
       console.error(`panther-forwarder: ${error instanceof Error ? error.message : String(error)}`);
-      process.exitCode = 1;
+      return 1;
+    } finally {
+      globalThis.console = saved.console;
+      process.env = saved.env;
+      signals.forEach((signal, i) => {
+        const added = process.listeners(signal).filter((listener) => !listenersBefore[i]!.has(listener));
+        for (const listener of added) process.removeListener(signal, listener);
+      });
     }
-  },
-);
+  });
+  previousRun = run.catch(() => undefined);
+  return run;
+}
+
+/** The program: this process's arguments, output and environment; the command's exit code becomes the process's. */
+export function main(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  void runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -3,9 +3,9 @@
  * per function with the SDK, middy and the standalone validator inside. Runs after the schema
  * code generation on `npm run build`, before every test run and before every `cdk synth` here.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { contentHash, filesUnder, forgetBuild, recordBuild, replaceIfChanged, upToDate } from './build-cache';
 import { generateAlertCode } from './generate-alert-code';
 
 const ROOT = join(__dirname, '..');
@@ -77,24 +77,41 @@ export const LAMBDA_BUILD_OPTIONS = {
   plugins: [deferStreamBuiltins, lambdaCredentialChain],
 } satisfies BuildOptions;
 
-export async function buildFunctions(): Promise<void> {
-  await generateAlertCode();
-  await Promise.all(
-    ['receiver', 'example-consumer', 'inbox-processor'].map(async (name) => {
-      const outfile = join(BUNDLE_DIR, name, 'index.js');
-      const built = await build({ ...LAMBDA_BUILD_OPTIONS, entryPoints: [join(ROOT, 'functions', `${name}.ts`)], outfile, write: false });
-      replaceIfChanged(outfile, Buffer.from(built.outputFiles[0]!.contents));
-    }),
+const FUNCTIONS = ['receiver', 'example-consumer', 'inbox-processor'];
+const GENERATED = join('functions', 'core', 'generated');
+
+/**
+ * What the bundles and the generated code are made from: the functions' source (the generated code
+ * aside, it is an output), the build scripts, the configs esbuild reads and the installed packages.
+ */
+export function functionInputs(): string {
+  return contentHash(
+    filesUnder(
+      ['functions', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json', 'node_modules/.package-lock.json'],
+      [GENERATED],
+    ),
   );
 }
 
-/** Unchanged bundles are left alone, and a changed one appears at once (rename), never half-written. */
-function replaceIfChanged(file: string, contents: Buffer): void {
-  if (existsSync(file) && readFileSync(file).equals(contents)) return;
-  mkdirSync(dirname(file), { recursive: true });
-  const partial = `${file}.${process.pid}.partial`;
-  writeFileSync(partial, contents);
-  renameSync(partial, file);
+/** The schema's generated code and the Lambda bundles, unless they are up to date with their inputs (build-cache.ts). */
+export async function buildFunctions(): Promise<void> {
+  const inputs = functionInputs();
+  if (upToDate('functions', inputs)) return;
+  forgetBuild('functions');
+  await generateAlertCode();
+  const bundles = FUNCTIONS.map((name) => join(BUNDLE_DIR, name, 'index.js'));
+  await Promise.all(
+    FUNCTIONS.map(async (name, i) => {
+      const built = await build({
+        ...LAMBDA_BUILD_OPTIONS,
+        entryPoints: [join(ROOT, 'functions', `${name}.ts`)],
+        outfile: bundles[i],
+        write: false,
+      });
+      replaceIfChanged(bundles[i]!, Buffer.from(built.outputFiles[0]!.contents));
+    }),
+  );
+  recordBuild('functions', inputs, [...bundles, ...filesUnder([GENERATED])]);
 }
 
 if (require.main === module) {

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { contentHash, filesUnder, forgetBuild, recordBuild, upToDate } from './build-cache';
 import { buildFunctions } from './build-functions';
 
 const ROOT = join(__dirname, '..');
@@ -25,10 +26,35 @@ declare const validate: {
 export = validate;
 `;
 
+const PACKAGE_OUTPUTS = ['lib', 'functions', 'cli'].map((dir) => join('dist', dir));
+
+/** What tsc and the bundles below read: the sources, the build scripts, the configs and the installed packages. */
+function packageInputs(): string {
+  return contentHash(
+    filesUnder(
+      [
+        'lib',
+        'functions',
+        'cli',
+        'scripts',
+        'package.json',
+        'package-lock.json',
+        'tsconfig.json',
+        'tsconfig.build.json',
+        'node_modules/.package-lock.json',
+      ],
+      [GENERATED],
+    ),
+  );
+}
+
 async function main(): Promise<void> {
-  // The Lambda bundles stay: tests may be deploying them meanwhile (build-functions replaces them safely).
-  for (const dir of ['lib', 'functions', 'cli']) rmSync(join(DIST, dir), { recursive: true, force: true });
   await buildFunctions();
+  const inputs = packageInputs();
+  if (upToDate('package', inputs)) return;
+  forgetBuild('package');
+  // The Lambda bundles stay: tests may be deploying them meanwhile (build-functions replaces them safely).
+  for (const dir of PACKAGE_OUTPUTS) rmSync(join(ROOT, dir), { recursive: true, force: true });
   execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], {
     stdio: 'inherit',
   });
@@ -48,6 +74,7 @@ async function main(): Promise<void> {
     }),
   ]);
   writeFileSync(join(DIST, GENERATED, 'validate-panther-alert.d.ts'), PACKAGED_VALIDATOR_TYPES);
+  recordBuild('package', inputs, filesUnder(PACKAGE_OUTPUTS));
 }
 
 main().catch((error: unknown) => {

@@ -25,5 +25,5 @@ class S3AttemptDeadlineHttpHandler extends AttemptDeadlineHttpHandler {
  * AWS_ENDPOINT_URL). An IP endpoint (a local server) gets path-style requests from the SDK by itself.
  */
 export function createS3Client(target: AwsClientTarget = {}): S3Client {
-  return new S3Client(awsClientOptions(target, S3_LIMITS, new S3AttemptDeadlineHttpHandler(S3_LIMITS)));
+  return new S3Client(awsClientOptions(target, S3_LIMITS, new S3AttemptDeadlineHttpHandler(target.limits ?? S3_LIMITS)));
 }

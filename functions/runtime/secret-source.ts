@@ -15,7 +15,7 @@
  * Panther retries (every 15 minutes or more, up to 10 times).
  */
 import { FORWARDER_SETTINGS } from '../core/settings';
-import { SECRETS_MANAGER_LIMITS } from './aws-client-options';
+import { type AttemptLimits, SECRETS_MANAGER_LIMITS } from './aws-client-options';
 import { describeError } from './errors';
 
 export const SECRET_CACHE_MS = 5 * 60 * 1000;
@@ -68,8 +68,13 @@ export interface SecretSourceOptions {
   readonly readBudgetMs?: number;
 }
 
+/** The reader's attempts within these limits, their back-off, and a margin. */
+export function readBudgetFor(limits: AttemptLimits): number {
+  return limits.maxAttempts * limits.attemptMs + 500;
+}
+
 /** Two attempts of Secrets Manager's limits, their back-off, and a margin. */
-export const READ_BUDGET_MS = SECRETS_MANAGER_LIMITS.maxAttempts * SECRETS_MANAGER_LIMITS.attemptMs + 500;
+export const READ_BUDGET_MS = readBudgetFor(SECRETS_MANAGER_LIMITS);
 
 /** The read's outcome, or a rejection once the budget is spent (the read itself is left to end on its own). */
 function withinBudget<T>(read: Promise<T>, budgetMs: number): Promise<T> {

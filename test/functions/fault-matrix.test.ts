@@ -7,17 +7,24 @@
 import { CreateBucketCommand, DeleteObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, PurgeQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { readReceiverConfig } from '../../functions/core/receiver-config';
-import { type AttemptLimits, type AwsClientTarget, S3_WRITE_LIMITS } from '../../functions/runtime/aws-client-options';
+import {
+  type AttemptLimits,
+  type AwsClientTarget,
+  S3_WRITE_LIMITS,
+  SECRETS_MANAGER_LIMITS,
+  SQS_LIMITS,
+} from '../../functions/runtime/aws-client-options';
 import { createReceiver, type ProxyHandler } from '../../functions/runtime/create-receiver';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localS3Client, localSqsClient } from '../../functions/runtime/local-aws';
 import { deliveryPipeline } from '../../functions/runtime/deliver';
-import { createSecretSource, REFRESH_BACKOFF_MS, SECRET_CACHE_MS } from '../../functions/runtime/secret-source';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localS3Client, localSqsClient } from '../../functions/runtime/local-aws';
+import { createSecretSource, REFRESH_BACKOFF_MS, readBudgetFor, SECRET_CACHE_MS } from '../../functions/runtime/secret-source';
 import { secretsManagerReader } from '../../functions/runtime/secrets-manager-reader';
 import { createForwarderQueues, type LocalQueues } from '../../local/embedded-sqs';
 import { lambdaContext } from '../../local/webhook-server';
 import { baseAlert } from '../../scripts/sample-alerts';
 import { type Fault, type FaultProxy, startFaultProxy } from '../support/fault-proxy';
 import { invoke, startTestServers, TEST_SECRET, TEST_SECRET_ID, type TestServers } from '../support/handler';
+import { scaled, TENTH } from '../support/limits';
 import { closedPort } from '../support/network';
 
 let servers: TestServers;
@@ -54,9 +61,20 @@ beforeEach(() => {
   s3Proxy.plan([], 'pass');
 });
 
-const target = (endpoint: string): AwsClientTarget => ({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+const target = (endpoint: string, limits: AttemptLimits): AwsClientTarget => ({
+  endpoint,
+  region: LOCAL_REGION,
+  credentials: LOCAL_CREDENTIALS,
+  limits,
+});
 
-/** A receiver through the proxies, on a clock the test can move (for the secret's cache). */
+/** Full scale (the clients' real deadlines), or a tenth of it, for a case that would wait on them. */
+type Scale = 1 | typeof TENTH;
+
+/**
+ * A receiver through the proxies, on a clock the test can move (for the secret's cache), with its
+ * clients' deadlines at `scale` (full by default).
+ */
 function receiver(
   options: {
     sqsEndpoint?: string;
@@ -64,10 +82,13 @@ function receiver(
     routeQueueUrl?: string;
     clock?: { now: number };
     maxStaleMs?: number;
-    /** With the archive, written through this endpoint under these limits. */
-    archive?: { endpoint?: string; limits?: AttemptLimits };
+    scale?: Scale;
+    /** With the archive, written through this endpoint (the S3 proxy by default). */
+    archive?: { endpoint?: string };
   } = {},
 ): ProxyHandler {
+  const scale = options.scale ?? 1;
+  const secretsLimits = scaled(SECRETS_MANAGER_LIMITS, scale);
   const config = readReceiverConfig({
     QUEUE_URL: queues.queueUrl,
     QUARANTINE_QUEUE_URL: queues.quarantineQueueUrl,
@@ -81,17 +102,14 @@ function receiver(
   });
   const clock = options.clock ?? { now: Date.now() };
   const { deliver, sqs: sqsClient } = deliveryPipeline(config.archive, {
-    sqs: target(options.sqsEndpoint ?? sqsProxy.endpoint),
-    s3: {
-      ...target(options.archive?.endpoint ?? s3Proxy.endpoint),
-      ...(options.archive?.limits ? { limits: options.archive.limits } : {}),
-    },
+    sqs: target(options.sqsEndpoint ?? sqsProxy.endpoint, scaled(SQS_LIMITS, scale)),
+    s3: target(options.archive?.endpoint ?? s3Proxy.endpoint, scaled(S3_WRITE_LIMITS, scale)),
   });
   return createReceiver(config, {
     deliver,
     secrets: createSecretSource(
-      secretsManagerReader(TEST_SECRET_ID, sqsClient.config, target(options.secretsEndpoint ?? secretsProxy.endpoint)),
-      { now: () => clock.now, maxStaleMs: options.maxStaleMs },
+      secretsManagerReader(TEST_SECRET_ID, sqsClient.config, target(options.secretsEndpoint ?? secretsProxy.endpoint, secretsLimits)),
+      { now: () => clock.now, maxStaleMs: options.maxStaleMs, readBudgetMs: readBudgetFor(secretsLimits) },
     ),
   });
 }
@@ -133,25 +151,26 @@ async function inArchive(): Promise<number> {
 const LAMBDA_TIMEOUT_MS = 10_000;
 
 describe('SQS misbehaving (secret healthy)', () => {
-  it.each<[string, Fault[], Fault, number, number, { alerts: number; paging: number }]>([
-    // case, faults for the first sends, then, status, upper bound (ms), queues after
-    ['hangs once, then is healthy', ['hang'], 'pass', 200, 5_000, { alerts: 1, paging: 1 }],
-    ['answers 500 once', ['error500'], 'pass', 200, 2_000, { alerts: 1, paging: 1 }],
-    ['throttles once', ['throttle'], 'pass', 200, 2_000, { alerts: 1, paging: 1 }],
-    ['resets once', ['reset'], 'pass', 200, 2_000, { alerts: 1, paging: 1 }],
-    ['answers slowly (1 s)', [], 'slow', 200, 3_000, { alerts: 1, paging: 1 }],
+  it.each<[string, Fault[], Fault, number, number, { alerts: number; paging: number }, Scale]>([
+    // case, faults for the first sends, then, status, upper bound (ms), queues after, deadlines' scale
+    ['hangs once, then is healthy', ['hang'], 'pass', 200, 5_000, { alerts: 1, paging: 1 }, 1],
+    ['answers 500 once', ['error500'], 'pass', 200, 2_000, { alerts: 1, paging: 1 }, 1],
+    ['throttles once', ['throttle'], 'pass', 200, 2_000, { alerts: 1, paging: 1 }, 1],
+    ['resets once', ['reset'], 'pass', 200, 2_000, { alerts: 1, paging: 1 }, 1],
+    ['answers slowly (1 s)', [], 'slow', 200, 3_000, { alerts: 1, paging: 1 }, 1],
     // SQS stored the message, then its answer stalled: retried on a fresh connection, so a second copy.
-    ['stalls after its headers once', ['stall-after-headers'], 'pass', 200, 5_000, { alerts: 2, paging: 2 }],
-    ['stalls mid-body once', ['stall-mid-body'], 'pass', 200, 5_000, { alerts: 2, paging: 2 }],
-    ['stalls after its headers on every attempt', [], 'stall-after-headers', 503, 6_500, { alerts: 3, paging: 3 }],
-    ['hangs on every attempt', [], 'hang', 503, 6_500, { alerts: 0, paging: 0 }],
-    ['resets every connection', [], 'reset', 503, 2_000, { alerts: 0, paging: 0 }],
-    ['answers 500 every time', [], 'error500', 502, 2_000, { alerts: 0, paging: 0 }],
-    ['throttles every time', [], 'throttle', 502, 4_000, { alerts: 0, paging: 0 }],
+    ['stalls after its headers once', ['stall-after-headers'], 'pass', 200, 5_000, { alerts: 2, paging: 2 }, 1],
+    ['stalls mid-body once', ['stall-mid-body'], 'pass', 200, 5_000, { alerts: 2, paging: 2 }, 1],
+    // Three attempts at a tenth of their deadline (6.5 s at full scale); the SDK's back-off between them is not scaled.
+    ['stalls after its headers on every attempt', [], 'stall-after-headers', 503, 1_500, { alerts: 3, paging: 3 }, TENTH],
+    ['hangs on every attempt', [], 'hang', 503, 1_500, { alerts: 0, paging: 0 }, TENTH],
+    ['resets every connection', [], 'reset', 503, 2_000, { alerts: 0, paging: 0 }, 1],
+    ['answers 500 every time', [], 'error500', 502, 2_000, { alerts: 0, paging: 0 }, 1],
+    ['throttles every time', [], 'throttle', 502, 4_000, { alerts: 0, paging: 0 }, 1],
   ])(
     '%s: %s',
-    async (_name, faults, then, status, withinMs, after) => {
-      const handler = receiver();
+    async (_name, faults, then, status, withinMs, after, scale) => {
+      const handler = receiver({ scale });
       await deliver(handler, Buffer.from(JSON.stringify(baseAlert({ severity: 'LOW' })))); // reads the secret, warms the client
       await onQueues();
       // Faults apply to the sends of this delivery only (the alert queue's and the route's run in parallel).
@@ -180,33 +199,27 @@ describe('SQS misbehaving (secret healthy)', () => {
   });
 });
 
-/** The archive's write at a tenth of its real time limits, so that the failing cases take a second, not ten. */
-const TENTH: AttemptLimits = {
-  connectMs: S3_WRITE_LIMITS.connectMs / 10,
-  attemptMs: S3_WRITE_LIMITS.attemptMs / 10,
-  maxAttempts: S3_WRITE_LIMITS.maxAttempts,
-};
-/** What the deadline allows a write at that scale: every attempt, and the back-offs between them. */
-const TENTH_WORST_MS = TENTH.maxAttempts * TENTH.attemptMs + 500;
+/** What the deadline allows an archive write at a tenth of its limits: every attempt, and the back-offs between them. */
+const TENTH_WORST_MS = S3_WRITE_LIMITS.maxAttempts * scaled(S3_WRITE_LIMITS, TENTH).attemptMs + 500;
 
 describe('S3 (the archive) misbehaving, SQS healthy', () => {
   it.each<[string, Fault[], Fault, number, number, number]>([
     // case, faults for the first writes, then, status, upper bound (ms), objects written
-    ['answers 503 SlowDown once', ['slow-down'], 'pass', 200, 1_000, 1],
-    ['answers 500 once', ['error500'], 'pass', 200, 1_000, 1],
-    ['resets once', ['reset'], 'pass', 200, 1_000, 1],
+    ['answers 503 SlowDown once', ['slow-down'], 'pass', 200, 2_000, 1],
+    ['answers 500 once', ['error500'], 'pass', 200, 2_000, 1],
+    ['resets once', ['reset'], 'pass', 200, 2_000, 1],
     ['hangs once, then is healthy', ['hang'], 'pass', 200, TENTH_WORST_MS, 1],
     // A PUT's answer has no body: its headers are the whole of it, so nothing is left to stall.
-    ['stalls after its headers', [], 'stall-after-headers', 200, 1_000, 1],
+    ['stalls after its headers', [], 'stall-after-headers', 200, 2_000, 1],
     // The proxy answers for S3: the object is there already (a retry), which is the write's success.
-    ['says the object is already there (412)', [], 'precondition-failed', 200, 1_000, 0],
-    ['answers 503 SlowDown every time', [], 'slow-down', 502, 1_500, 0],
-    ['answers 500 every time', [], 'error500', 502, 1_500, 0],
+    ['says the object is already there (412)', [], 'precondition-failed', 200, 2_000, 0],
+    ['answers 503 SlowDown every time', [], 'slow-down', 502, 2_000, 0],
+    ['answers 500 every time', [], 'error500', 502, 2_000, 0],
     ['hangs on every attempt', [], 'hang', 503, TENTH_WORST_MS, 0],
   ])(
     '%s: %s',
     async (_name, faults, then, status, withinMs, written) => {
-      const handler = receiver({ archive: { limits: TENTH } });
+      const handler = receiver({ archive: {}, scale: TENTH });
       s3Proxy.plan(faults, then);
       const answer = await deliver(handler);
       s3Proxy.plan([], 'pass');
@@ -228,7 +241,7 @@ describe('S3 (the archive) misbehaving, SQS healthy', () => {
   }, 20_000);
 
   it('refuses connections: 503 at once', async () => {
-    const answer = await deliver(receiver({ archive: { endpoint: `http://127.0.0.1:${await closedPort()}` } }));
+    const answer = await deliver(receiver({ archive: { endpoint: `http://127.0.0.1:${await closedPort()}` }, scale: TENTH }));
     expect(answer.status).toBe(503);
     expect(answer.ms).toBeLessThan(2_000);
     expect(await onQueues()).toEqual({ alerts: 1, paging: 1, quarantine: 0 });
@@ -238,14 +251,22 @@ describe('S3 (the archive) misbehaving, SQS healthy', () => {
 const STALLS: Fault[][] = [['stall-after-headers'], ['stall-mid-body']];
 
 describe('Secrets Manager misbehaving', () => {
-  it.each<Fault[]>([['hang'], ['reset'], ['error500'], ['malformed'], ...STALLS])(
-    'with no value ever read, %s: 503 quickly, nothing queued',
-    async (fault) => {
+  it.each<[Fault, Scale]>([
+    ['hang', 1],
+    ['reset', 1],
+    ['error500', 1],
+    ['malformed', 1],
+    ['stall-after-headers', TENTH],
+    ['stall-mid-body', TENTH],
+  ])(
+    'with no value ever read, %s: 503 quickly, nothing queued (deadlines ×%s)',
+    async (fault, scale) => {
       secretsProxy.plan([], fault);
-      const answer = await deliver(receiver());
+      const answer = await deliver(receiver({ scale }));
       expect(answer.status).toBe(503);
       expect(answer.body).toMatchObject({ error: 'authentication unavailable; retry later' });
-      expect(answer.ms).toBeLessThan(4_000);
+      // Within the secret's read budget (two attempts and a margin: 3.5 s at full scale) and half a second.
+      expect(answer.ms).toBeLessThan(readBudgetFor(scaled(SECRETS_MANAGER_LIMITS, scale)) + 500);
       expect(await onQueues()).toEqual({ alerts: 0, paging: 0, quarantine: 0 });
     },
     15_000,
@@ -284,15 +305,16 @@ describe('Secrets Manager misbehaving', () => {
   );
 
   it.each<Fault[]>(STALLS)(
-    'stalled (%s) while the cache is stale, then healed and rotated: alerts stay 2xx, and the new header is accepted within seconds',
+    'stalled (%s) while the cache is stale, then healed and rotated: alerts stay 2xx, and the new header is accepted within seconds (deadlines ×0.1)',
     async (stall) => {
       const clock = { now: Date.now() };
-      const handler = receiver({ clock });
+      const handler = receiver({ clock, scale: TENTH });
       expect((await deliver(handler)).status).toBe(200);
       secretsProxy.plan([], stall);
       clock.now += SECRET_CACHE_MS + 1;
       expect((await deliver(handler)).status).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, 3_500)); // the stalled refresh's attempts reach their deadlines
+      // The stalled refresh's attempts reach their deadlines.
+      await new Promise((resolve) => setTimeout(resolve, readBudgetFor(scaled(SECRETS_MANAGER_LIMITS, TENTH))));
       secretsProxy.plan([], 'pass');
       const rotated = 'rotated-webhook-secret-0123456789';
       servers.putSecret(JSON.stringify({ current: rotated, previous: TEST_SECRET }));

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localSqsClient } from '../../functions/runtime/local-aws';
 import { EXAMPLES_DIR } from '../corpus/panther-payloads';
-import { cli } from '../support/cli';
+import { cli, spawnedCli } from '../support/cli';
 import { closedPort } from '../support/network';
-import { ROOT, type RunningProcess, startLocalMode, startTsx, stopAll } from '../support/processes';
+import { ROOT, type RunningProcess, startLocalMode, startTsx, stopAll, untilPrinted } from '../support/processes';
 import { attributesOf, drainQueue } from '../support/queue';
 
 afterAll(stopAll);
@@ -55,8 +55,8 @@ describe('npm start with the inbox', () => {
       alertId: alert.alertId,
       dedupKey: sha256(JSON.stringify(alert)),
     });
-    // Local mode's own line for the record, naming the inbox message.
-    expect(local.output.some((l) => new RegExp(`SQS panther-inbox ${messageId} handled \\d+ms$`).test(l))).toBe(true);
+    // Local mode's own line for the record, naming the inbox message (printed once it is deleted, maybe after tail saw the alert).
+    expect(await untilPrinted(local, new RegExp(`SQS panther-inbox ${messageId} handled \\d+ms$`))).toBe(true);
     // Nothing left on the inbox: the record was deleted once handled.
     expect(
       await drainQueue(localSqsClient(local.printed['SQS endpoint']!), local.printed['Inbox queue URL']!, { idleReceives: 1 }),
@@ -107,7 +107,8 @@ describe('send-test-alert --queue-url', () => {
 
   it('says clearly when the queue cannot be reached through --endpoint, exit 1', async () => {
     // An AWS queue URL: had --endpoint been ignored, the SDK would look the host up, not be refused.
-    const result = await cli(
+    // In its own process: the SDK wraps a connection error from another realm (jest's), losing its code.
+    const result = await spawnedCli(
       [
         'send-test-alert',
         '--queue-url',

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { localSqsClient } from '../../functions/runtime/local-aws';
 import { EXAMPLES_DIR } from '../corpus/panther-payloads';
-import { cli } from '../support/cli';
+import { cli, spawnedCli } from '../support/cli';
 import { closedPort } from '../support/network';
 import { ROOT, startLocalMode, startProcess, startSqsServer, stopAll } from '../support/processes';
 import { attributesOf, drainQueue } from '../support/queue';
@@ -54,11 +54,14 @@ describe('npm start, as a new user runs it', () => {
     const stranger = await cli(['send-test-alert', '--url', npmStart.printed['Webhook URL']!]);
     expect(stranger.code).toBe(1);
     expect(stranger.stdout).toMatch(/^HTTP 401 /);
-    const sent = await cli(['send-test-alert', '--url', npmStart.printed['Webhook URL']!, ...header()]);
+    // As the user runs them: the bin script, each in its own process (the other tests run the CLI in process).
+    const sent = await spawnedCli(['send-test-alert', '--url', npmStart.printed['Webhook URL']!, ...header()]);
     expect(sent.code).toBe(0);
     expect(sent.stdout).toMatch(/^HTTP 200 \{"status":"queued","messageId":"[^"]+","routes":\[\],"requestId":"[^"]+"\}/);
 
-    const tailed = await cli(['tail', '--max', '1', '--timeout', '30'], { SQS_PORT: new URL(npmStart.printed['SQS endpoint']!).port });
+    const tailed = await spawnedCli(['tail', '--max', '1', '--timeout', '30'], {
+      SQS_PORT: new URL(npmStart.printed['SQS endpoint']!).port,
+    });
     expect(tailed.code).toBe(0);
     expect(tailed.stdout).toMatch(/INFO {2}RULE {2}Test\.Alert {2}"This is a Test Alert" {2}alertId=Test\.Alert/);
     expect(npmStart.output.some((line) => / POST \/alerts 200 alert=Test\.Alert severity=INFO \d+ms$/.test(line))).toBe(true);
@@ -176,9 +179,10 @@ describe('panther-forwarder CLI', () => {
   });
 
   it('explains itself with --help and answers 2 to a usage error', async () => {
-    const help = await cli(['--help']);
+    const help = await spawnedCli(['--help']);
     expect(help.code).toBe(0);
     for (const command of ['send-test-alert', 'tail', 'take', 'validate']) expect(help.stdout).toContain(command);
+    expect((await spawnedCli(['frobnicate'])).code).toBe(2);
     expect((await cli(['frobnicate'])).code).toBe(2);
     expect((await cli(['send-test-alert', '--header', 'no-colon'])).code).toBe(2);
     expect((await cli(['tail', '--max', '-3'])).code).toBe(2);

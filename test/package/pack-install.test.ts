@@ -107,7 +107,8 @@ describe('the packed construct in a new CDK app', () => {
       (error: { stdout: string }) => error.stdout,
     );
     expect(compiled).toBe('no errors');
-  }, 60_000);
+    // tsc over aws-cdk-lib's declarations: CPU-bound, and it shares the cores with the other suites' workers.
+  }, 120_000);
 
   it('ships the CLI, which runs without the TypeScript source', async () => {
     const example = join(ROOT, 'test', 'fixtures', 'panther', 'examples', 'test-alert.json');

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { headerFromReadyLine, parseReadyLine } from '../../local/ready-lines';
+import { until } from './until';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -100,12 +101,9 @@ export function startProcess(command: string, args: readonly string[], options: 
   });
 }
 
-/** Resolves once the process has printed this exact line (bounded: false after `timeoutMs`). */
-export async function untilPrinted(proc: RunningProcess, line: string, timeoutMs = 5_000): Promise<boolean> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
-    if (proc.output.includes(line)) return true;
-  }
-  return proc.output.includes(line);
+/** Resolves once the process has printed this exact line, or one matching it (bounded: false after `timeoutMs`). */
+export async function untilPrinted(proc: RunningProcess, line: string | RegExp, timeoutMs = 5_000): Promise<boolean> {
+  return until(() => proc.output.some((printed) => (typeof line === 'string' ? printed === line : line.test(printed))), timeoutMs);
 }
 
 /** Stops whatever a test file left running (call from afterAll). */

@@ -3,11 +3,13 @@
  * proxy for the failures: a refresh never makes an alert wait while a value is cached.
  */
 import { startEmbeddedSecrets, type EmbeddedSecrets } from '../../../local/embedded-secrets';
+import { type AttemptLimits, SECRETS_MANAGER_LIMITS } from '../../../functions/runtime/aws-client-options';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../functions/runtime/local-aws';
 import {
   acceptedSecrets,
   createSecretSource,
   REFRESH_BACKOFF_MS,
+  readBudgetFor,
   SECRET_CACHE_MS,
   SecretUnavailableError,
   STALE_WAIT_MS,
@@ -15,6 +17,7 @@ import {
 import { createSqsClient } from '../../../functions/runtime/queue-sender';
 import { secretsManagerReader } from '../../../functions/runtime/secrets-manager-reader';
 import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy';
+import { scaled, TENTH } from '../../support/limits';
 
 const ID = 'test/secret';
 const CURRENT = 'current-value-0123456789';
@@ -30,12 +33,28 @@ afterEach(async () => {
   await server.stop();
 });
 
-/** A source reading through the fault proxy, on a clock the test moves. */
-function source(clock: { now: number }, onStaleServed?: (error: string) => void, maxStaleMs?: number) {
-  const target = { endpoint: proxy.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+/** Secrets Manager's limits at a tenth: for the cases that wait for a failing read to end. */
+const TENTH_LIMITS = scaled(SECRETS_MANAGER_LIMITS, TENTH);
+
+/** A source reading through the fault proxy, on a clock the test moves, with the reader's limits (full scale by default). */
+function source(
+  clock: { now: number },
+  onStaleServed?: (error: string) => void,
+  maxStaleMs?: number,
+  limits: AttemptLimits = SECRETS_MANAGER_LIMITS,
+) {
+  const target = { endpoint: proxy.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, limits };
   const read = secretsManagerReader(ID, createSqsClient(target).config, target);
-  return createSecretSource(read, { now: () => clock.now, maxStaleMs, ...(onStaleServed ? { onStaleServed } : {}) });
+  return createSecretSource(read, {
+    now: () => clock.now,
+    maxStaleMs,
+    readBudgetMs: readBudgetFor(limits),
+    ...(onStaleServed ? { onStaleServed } : {}),
+  });
 }
+
+/** Until a failing read with these limits has ended: its attempts, their back-off and a margin (3.5 s at full scale). */
+const readEnded = (limits: AttemptLimits) => new Promise((resolve) => setTimeout(resolve, readBudgetFor(limits)));
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const started = performance.now();
@@ -75,12 +94,12 @@ describe('createSecretSource', () => {
   it('backs off after a failed refresh (saying so once, without the value), then picks up a rotation once Secrets Manager is healthy', async () => {
     const clock = { now: 1_000_000 };
     const warnings: string[] = [];
-    const secrets = source(clock, (error) => warnings.push(error));
+    const secrets = source(clock, (error) => warnings.push(error), undefined, TENTH_LIMITS);
     await secrets();
     proxy.plan([], 'error500');
     clock.now += SECRET_CACHE_MS + 1;
     expect(await secrets()).toEqual([CURRENT]);
-    await new Promise((resolve) => setTimeout(resolve, 3_500)); // the failing refresh ends (two attempts)
+    await readEnded(TENTH_LIMITS); // the failing refresh ends (two attempts)
     const asked = proxy.seen.length;
     expect(await secrets()).toEqual([CURRENT]);
     expect(proxy.seen.length).toBe(asked); // within the back-off: Secrets Manager is not asked again
@@ -93,15 +112,15 @@ describe('createSecretSource', () => {
     expect(await secrets()).toEqual(['rotated-value-0123456789', CURRENT]);
   }, 15_000);
 
-  it('a refresh stalled after the headers or mid-body ends at its deadline: once Secrets Manager heals, a rotation is picked up', async () => {
+  it('a refresh stalled after the headers or mid-body ends at its deadline: once Secrets Manager heals, a rotation is picked up (deadlines ×0.1)', async () => {
     for (const stall of ['stall-after-headers', 'stall-mid-body'] as const) {
       const clock = { now: 1_000_000 };
-      const secrets = source(clock);
+      const secrets = source(clock, undefined, undefined, TENTH_LIMITS);
       await secrets();
       proxy.plan([], stall);
       clock.now += SECRET_CACHE_MS + 1;
       expect(await secrets()).toEqual([CURRENT]);
-      await new Promise((resolve) => setTimeout(resolve, 3_500)); // both attempts end at their deadlines
+      await readEnded(TENTH_LIMITS); // both attempts end at their deadlines
       proxy.plan([], 'pass');
       server.put(ID, JSON.stringify({ current: `rotated-after-${stall}`, previous: CURRENT }));
       clock.now += REFRESH_BACKOFF_MS;
@@ -132,10 +151,19 @@ describe('createSecretSource', () => {
   }, 20_000);
 
   it('fails quickly with SecretUnavailableError when no value was ever read and Secrets Manager hangs, refuses or stalls', async () => {
-    for (const fault of ['hang', 'error500', 'stall-after-headers', 'stall-mid-body'] as const) {
+    // The hang at full scale; the stalls wait on the same deadlines, at a tenth.
+    const cases = [
+      ['hang', SECRETS_MANAGER_LIMITS],
+      ['error500', SECRETS_MANAGER_LIMITS],
+      ['stall-after-headers', TENTH_LIMITS],
+      ['stall-mid-body', TENTH_LIMITS],
+    ] as const;
+    for (const [fault, limits] of cases) {
       proxy.plan([], fault);
-      const { ms } = await timed(() => expect(source({ now: 0 })()).rejects.toBeInstanceOf(SecretUnavailableError));
-      expect(ms).toBeLessThan(4_000);
+      const { ms } = await timed(() =>
+        expect(source({ now: 0 }, undefined, undefined, limits)()).rejects.toBeInstanceOf(SecretUnavailableError),
+      );
+      expect(ms).toBeLessThan(readBudgetFor(limits) + 500);
     }
   });
 
