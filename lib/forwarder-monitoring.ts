@@ -258,7 +258,7 @@ function ownAlarmTopic(scope: Construct): sns.Topic {
   return topic;
 }
 
-/** One row: the webhook's API and receiver, and every processor (inbox, archive). */
+/** One row: the webhook's API and receiver, and every processor (the inbox's). */
 function doorWidgets({ api, receiver, processors }: PantherAlertForwarder): cloudwatch.IWidget[] {
   const fn = (title: string, f: lambda.IFunction) =>
     new cloudwatch.GraphWidget({

@@ -154,9 +154,9 @@ export interface PantherAlertForwarderProps {
   readonly pantherAccountIds?: string[];
   /**
    * Keep every accepted alert in an S3 archive (encrypted, versioned, TLS-only, retained), queryable
-   * with Athena, replayable by time range. Costs, per million ~3 KB alerts: ~$5 of S3 PUTs, an
-   * archive queue's send, receive and delete (~$0.50) and the processor (~$0.10); storage ~$0.07 per
-   * month (S3 Standard, $0.023 per GB-month); docs/archive.md has the rest.
+   * with Athena, replayable by time range. Each door writes an alert it accepted itself, once
+   * (a create-only PUT; S3 refuses any other). Costs, per million ~3 KB alerts: ~$5 of S3 PUTs;
+   * storage ~$0.07 per month (S3 Standard, $0.023 per GB-month); docs/archive.md has the rest.
    * @default true
    */
   readonly archive?: boolean;

@@ -75,13 +75,6 @@ export class PantherAlertForwarderStack extends Stack {
         value: inbox.deadLetterQueue.queueUrl,
       });
     }
-    if (this.forwarder.archiving) {
-      new CfnOutput(this, 'ArchiveQueueUrl', { value: this.forwarder.archiving.queue.queueUrl });
-      new CfnOutput(this, 'ArchiveDeadLetterQueueUrl', {
-        description: 'Alerts the archive processor could not write to S3',
-        value: this.forwarder.archiving.deadLetterQueue.queueUrl,
-      });
-    }
     const { archive } = this.forwarder;
     if (archive) {
       new CfnOutput(this, 'ArchiveS3Uri', {

@@ -6,7 +6,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { processedQueue } from './processed-queue';
 import type { AlertQueues, QueuePair } from './alert-queues';
-import type { ArchivePipeline } from './archive-pipeline';
+import type { AlertArchive } from './alert-archive';
+import { archiveEnvironment } from './archive-props';
 
 export interface PantherInboxProps {
   /** Where the processor sends: the alert queue, the routes, the quarantine. */
@@ -19,8 +20,8 @@ export interface PantherInboxProps {
   readonly removalPolicy: RemovalPolicy;
   /** The value of the processor's Forwarder metric dimension (the webhook's, so both doors count together). */
   readonly metricsScope: string;
-  /** Where accepted alerts also go, for the S3 archive. */
-  readonly archiving?: ArchivePipeline;
+  /** Where accepted alerts are also written, once each. */
+  readonly archive?: AlertArchive;
 }
 
 /**
@@ -55,7 +56,7 @@ export class PantherInbox extends Construct {
           QUARANTINE_QUEUE_URL: queues.quarantineQueue.queueUrl,
           METRICS_SCOPE: props.metricsScope,
           ...(queues.routes.length ? { ROUTES: queues.routesJson() } : {}),
-          ...(props.archiving ? { ARCHIVE_QUEUE_URL: props.archiving.queue.queueUrl } : {}),
+          ...archiveEnvironment(props.archive),
         },
       },
       // No encryptionKey: SQS-managed always, as Panther's account cannot use a customer-managed key.
@@ -75,7 +76,7 @@ export class PantherInbox extends Construct {
     );
 
     queues.grantSend(this.processor);
-    props.archiving?.grantSend(this.processor);
+    props.archive?.grantWrite(this.processor);
     this.pair = { id: 'Inbox', queue: this.queue, deadLetterQueue: this.deadLetterQueue };
   }
 

@@ -1,6 +1,6 @@
 /**
  * What every queue of this project shares, and the one shape two of them share besides: a queue
- * drained by one of the project's functions (the inbox, the archive queue).
+ * drained by one of the project's functions (the inbox).
  */
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';

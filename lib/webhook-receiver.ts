@@ -9,7 +9,8 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { FORWARDER_SETTINGS as SETTINGS, type InvalidPayloadMode } from '../functions/core/settings';
 import type { AlertQueues } from './alert-queues';
-import type { ArchivePipeline } from './archive-pipeline';
+import type { AlertArchive } from './alert-archive';
+import { archiveEnvironment } from './archive-props';
 import { bundledFunction } from './bundled-function';
 
 export interface WebhookReceiverProps {
@@ -39,8 +40,8 @@ export interface WebhookReceiverProps {
   readonly certificateArn?: string;
   /** A regional WAFv2 web ACL for the stage. */
   readonly webAclArn?: string;
-  /** Where accepted alerts also go, for the S3 archive. */
-  readonly archiving?: ArchivePipeline;
+  /** Where accepted alerts are also written, once each. */
+  readonly archive?: AlertArchive;
 }
 
 /**
@@ -91,11 +92,11 @@ export class WebhookReceiver extends Construct {
         METRICS_SCOPE: props.metricsScope,
         SECRET_MAX_STALE_SECONDS: String(props.maxSecretStaleness.toSeconds()),
         ...(queues.routes.length ? { ROUTES: queues.routesJson() } : {}),
-        ...(props.archiving ? { ARCHIVE_QUEUE_URL: props.archiving.queue.queueUrl } : {}),
+        ...archiveEnvironment(props.archive),
       },
     });
     queues.grantSend(this.function);
-    props.archiving?.grantSend(this.function);
+    props.archive?.grantWrite(this.function);
     // GetSecretValue only: grantRead would add DescribeSecret, which the receiver never calls.
     iam.Grant.addToPrincipal({ grantee: this.function, actions: ['secretsmanager:GetSecretValue'], resourceArns: [this.secret.secretArn] });
 

@@ -106,7 +106,7 @@ describe('the CDK app, with cdk-nag on as `cdk synth` runs it', () => {
     it('keeps every dead-letter queue and the quarantine 14 days, each with an age alarm', () => {
       const queues = template.findResources('AWS::SQS::Queue');
       const waiting = Object.entries(queues).filter(([id]) => /DeadLetterQueue|QuarantineQueue/.test(id));
-      expect(waiting.length).toBe(3); // the alert queue's and the archive queue's dead-letter queues, the quarantine
+      expect(waiting.length).toBe(2); // the alert queue's dead-letter queue, the quarantine
       for (const [id, queue] of waiting) {
         expect(queue.Properties.MessageRetentionPeriod).toBe(1_209_600);
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
