@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseRoutes, type Route } from '../functions/core/routes';
-import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
+import { LOCAL_SETTINGS as SETTINGS } from '../functions/runtime/local-aws';
 import { decidePayload } from '../functions/core/webhook-core';
 import { httpPost } from './http-post';
 import { redrive } from './redrive';

@@ -15,8 +15,8 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { archivePartitionPrefixes, checkArchivePrefix, DEFAULT_ARCHIVE_PREFIX } from '../functions/core/archive-key';
 import { awsDateTimeToEpochMs } from '../functions/core/aws-date-time';
-import { inParallel } from '../functions/core/in-parallel';
-import { replayDeduplicationId } from '../functions/core/redrive-dedup';
+import { inParallel } from './in-parallel';
+import { replayDeduplicationId } from './redrive-dedup';
 import { ALERT_TYPE, matchingRoutes, SEVERITIES } from '../functions/core/routes';
 import { decidePayload, type Decision } from '../functions/core/webhook-core';
 import { createS3Client } from '../functions/runtime/archive-store';

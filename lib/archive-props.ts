@@ -59,6 +59,42 @@ export interface AlertArchiveProps {
   readonly bytesScannedCutoffPerQuery?: number;
 }
 
+/** The forwarder's archive props: none of them applies with `archive: false`. */
+export interface ForwarderArchiveProps {
+  /**
+   * Keep every accepted alert in an S3 archive (encrypted, versioned, TLS-only, retained), queryable
+   * with Athena, replayable by time range. Each door writes an alert it accepted itself, once
+   * (a create-only PUT; S3 refuses any other). Costs, per million ~3 KB alerts: ~$5 of S3 PUTs;
+   * storage ~$0.07 per month (S3 Standard, $0.023 per GB-month); docs/archive.md has the rest.
+   * @default true
+   */
+  readonly archive?: boolean;
+  /**
+   * How many days the archive keeps an alert (then S3 deletes it).
+   * @default 365
+   */
+  readonly archiveDays?: number;
+  /**
+   * S3 Object Lock in compliance mode for `archiveDays`: nobody, root included, can delete or
+   * overwrite an archived alert before then. Can never be turned off for that bucket.
+   * @default false
+   */
+  readonly archiveLock?: boolean;
+  /**
+   * The most one query in the archive's Athena workgroup may scan before Athena cancels it: a bound
+   * on what a query costs ($5 per TB scanned). At least 10000000 bytes (Athena's minimum).
+   * @default 10737418240 (10 GiB)
+   */
+  readonly archiveScanCutoffBytes?: number;
+}
+
+/** The archive's props besides `archive` itself: what `archive: false` leaves without a meaning. */
+export const ARCHIVE_ONLY_PROPS = [
+  'archiveDays',
+  'archiveLock',
+  'archiveScanCutoffBytes',
+] as const satisfies readonly (keyof ForwarderArchiveProps)[];
+
 /** What a read grant covers. */
 export interface ArchiveReadOptions {
   /**
@@ -71,11 +107,25 @@ export interface ArchiveReadOptions {
 /** The props with their defaults, checked at synth: every problem at once, each naming the prop and the value. */
 export function checkAlertArchiveProps(props: AlertArchiveProps, defaultDatabaseName: () => string) {
   const problems = new Problems();
-  const fail = (prop: string, why: string, value: unknown) => problems.add(prop, `${why}, got ${JSON.stringify(value)}`);
-  const archiveDays = props.archiveDays ?? ALERT_ARCHIVE_DEFAULTS.archiveDays;
+  const databaseName = props.databaseName ?? defaultDatabaseName();
+  collectArchiveProblems({ ...props, databaseName }, (prop, why) => problems.add(prop, why));
+  problems.throwIfAny('AlertArchive');
+  return {
+    archiveDays: props.archiveDays ?? ALERT_ARCHIVE_DEFAULTS.archiveDays,
+    prefix: props.prefix ?? ALERT_ARCHIVE_DEFAULTS.prefix,
+    databaseName,
+    bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? ALERT_ARCHIVE_DEFAULTS.bytesScannedCutoffPerQuery,
+    objectLock: props.objectLock ?? ALERT_ARCHIVE_DEFAULTS.objectLock,
+  };
+}
+
+/** Every problem of the given props (an absent one is its default), each for `fail` with the prop and the value. */
+export function collectArchiveProblems(props: AlertArchiveProps, fail: (prop: keyof AlertArchiveProps, why: string) => void): void {
+  const problem = (prop: keyof AlertArchiveProps, why: string, value: unknown) => fail(prop, `${why}, got ${JSON.stringify(value)}`);
+  const { archiveDays = ALERT_ARCHIVE_DEFAULTS.archiveDays, prefix = ALERT_ARCHIVE_DEFAULTS.prefix, databaseName } = props;
   const minDays = TRANSITION_DAYS + 1;
   if (!Token.isUnresolved(archiveDays) && (!Number.isInteger(archiveDays) || archiveDays < minDays || archiveDays > MAX_ARCHIVE_DAYS)) {
-    fail(
+    problem(
       'archiveDays',
       `must be a whole number from ${minDays} (alerts move to Standard-IA after ${TRANSITION_DAYS}) to ${MAX_ARCHIVE_DAYS}`,
       archiveDays,
@@ -83,20 +133,11 @@ export function checkAlertArchiveProps(props: AlertArchiveProps, defaultDatabase
   }
   const cutoff = props.bytesScannedCutoffPerQuery ?? ALERT_ARCHIVE_DEFAULTS.bytesScannedCutoffPerQuery;
   if (!Token.isUnresolved(cutoff) && (!Number.isSafeInteger(cutoff) || cutoff < MIN_SCAN_CUTOFF_BYTES)) {
-    fail('bytesScannedCutoffPerQuery', `must be a whole number of bytes, at least ${MIN_SCAN_CUTOFF_BYTES} (Athena's minimum)`, cutoff);
+    problem('bytesScannedCutoffPerQuery', `must be a whole number of bytes, at least ${MIN_SCAN_CUTOFF_BYTES} (Athena's minimum)`, cutoff);
   }
-  const prefix = props.prefix ?? ALERT_ARCHIVE_DEFAULTS.prefix;
-  if (!isArchivePrefix(prefix)) fail('prefix', 'must be empty or lower-case path segments each ending in / (e.g. "alerts/")', prefix);
-  const databaseName = props.databaseName ?? defaultDatabaseName();
-  if (!/^[a-z0-9_]{1,255}$/.test(databaseName)) fail('databaseName', 'must be 1-255 lower-case letters, digits or _', databaseName);
-  problems.throwIfAny('AlertArchive');
-  return {
-    archiveDays,
-    prefix,
-    databaseName,
-    bytesScannedCutoffPerQuery: cutoff,
-    objectLock: props.objectLock ?? ALERT_ARCHIVE_DEFAULTS.objectLock,
-  };
+  if (!isArchivePrefix(prefix)) problem('prefix', 'must be empty or lower-case path segments each ending in / (e.g. "alerts/")', prefix);
+  if (databaseName !== undefined && !/^[a-z0-9_]{1,255}$/.test(databaseName))
+    problem('databaseName', 'must be 1-255 lower-case letters, digits or _', databaseName);
 }
 
 /** What a door needs to write to the archive: its bucket and prefix, none without an archive. */

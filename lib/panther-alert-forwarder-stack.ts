@@ -1,6 +1,7 @@
 import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { consoleUrl } from './console-url';
 import { ForwarderMonitoring } from './forwarder-monitoring';
 import { PantherAlertForwarder, type PantherAlertForwarderProps } from './panther-alert-forwarder';
 
@@ -132,7 +133,8 @@ export class PantherAlertForwarderStack extends Stack {
       value: this.monitoring.alarmTopic.topicArn,
     });
     new CfnOutput(this, 'DashboardUrl', {
-      value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.monitoring.dashboard.dashboardName}`,
+      description: "The forwarder's CloudWatch dashboard, in the console of the stack's partition",
+      value: consoleUrl(this, `cloudwatch/home?region=${this.region}#dashboards:name=${this.monitoring.dashboard.dashboardName}`),
     });
   }
 }

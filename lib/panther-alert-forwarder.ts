@@ -8,9 +8,10 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { InvalidPayloadMode } from '../functions/core/settings';
 import { type AlertRoute, AlertQueues, type QueuePair } from './alert-queues';
-import { AlertArchive } from './alert-archive';
+import { AlertArchive, type ArchiveReadOptions } from './alert-archive';
 import { ExampleConsumer } from './example-consumer';
-import { type AlertRouteProps, checkForwarderProps, type PantherAlertForwarderProps } from './forwarder-props';
+import { checkForwarderProps } from './forwarder-checks';
+import type { AlertRouteProps, PantherAlertForwarderProps } from './forwarder-props';
 import { PantherInbox } from './panther-inbox';
 import { WebhookReceiver } from './webhook-receiver';
 
@@ -96,6 +97,7 @@ export class PantherAlertForwarder extends Construct {
       this.archive = new AlertArchive(this, 'Archive', {
         archiveDays: config.archiveDays,
         objectLock: config.archiveLock,
+        bytesScannedCutoffPerQuery: config.archiveScanCutoffBytes,
         encryptionKey: config.encryptionKey,
       });
     }
@@ -118,6 +120,8 @@ export class PantherAlertForwarder extends Construct {
         removalPolicy: config.queueRemovalPolicy,
         metricsScope: this.metricsScope,
         archive,
+        functionProps: config.inboxFunctionProps,
+        maxConcurrency: config.inboxMaxConcurrency,
       });
     }
     const drained = [this.inbox].filter((part) => part !== undefined);
@@ -136,6 +140,7 @@ export class PantherAlertForwarder extends Construct {
         queue: this.alertQueue,
         visibilityTimeout: config.visibilityTimeout,
         logRetention: config.logRetention,
+        functionProps: config.consumerFunctionProps,
       }).function;
     }
   }
@@ -150,8 +155,11 @@ export class PantherAlertForwarder extends Construct {
     this.queues.grantConsumeMessages(grantee);
   }
 
-  /** Lets a role in this account query the archive with Athena (and read it); nothing without the archive. */
-  public grantQueryArchive(grantee: iam.IGrantable): void {
-    this.archive?.grantQuery(grantee);
+  /**
+   * Lets a role in this account query the archive with Athena (and read it; the bodies that were not
+   * alerts only with `includeInvalid`); nothing without the archive.
+   */
+  public grantQueryArchive(grantee: iam.IGrantable, options?: ArchiveReadOptions): void {
+    this.archive?.grantQuery(grantee, options);
   }
 }

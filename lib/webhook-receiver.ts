@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { ENV, type FunctionEnvironment } from '../functions/core/environment';
 import { FORWARDER_SETTINGS as SETTINGS, type InvalidPayloadMode } from '../functions/core/settings';
 import type { AlertQueues } from './alert-queues';
 import type { AlertArchive } from './alert-archive';
@@ -84,15 +85,17 @@ export class WebhookReceiver extends Construct {
       ...functionProps,
       environment: {
         ...functionProps.environment,
-        QUEUE_URL: queues.alerts.queue.queueUrl,
-        QUARANTINE_QUEUE_URL: queues.quarantineQueue.queueUrl,
-        INVALID_PAYLOADS: props.invalidPayloads,
-        AUTH_HEADER_NAME: props.authHeaderName,
-        SECRET_ID: this.secret.secretArn,
-        METRICS_SCOPE: props.metricsScope,
-        SECRET_MAX_STALE_SECONDS: String(props.maxSecretStaleness.toSeconds()),
-        ...(queues.routes.length ? { ROUTES: queues.routesJson() } : {}),
-        ...archiveEnvironment(props.archive),
+        ...({
+          [ENV.queueUrl]: queues.alerts.queue.queueUrl,
+          [ENV.quarantineQueueUrl]: queues.quarantineQueue.queueUrl,
+          [ENV.invalidPayloads]: props.invalidPayloads,
+          [ENV.authHeaderName]: props.authHeaderName,
+          [ENV.secretId]: this.secret.secretArn,
+          [ENV.metricsScope]: props.metricsScope,
+          [ENV.secretMaxStaleSeconds]: String(props.maxSecretStaleness.toSeconds()),
+          ...(queues.routes.length ? { [ENV.routes]: queues.routesJson() } : {}),
+          ...archiveEnvironment(props.archive),
+        } satisfies FunctionEnvironment),
       },
     });
     queues.grantSend(this.function);

@@ -111,10 +111,18 @@ describe('archive context', () => {
   });
 
   it.each([
-    [{ archive: 'false', archiveLock: 'true' }, /archiveLock applies to the archive, which archive: false leaves out/],
-    [{ archiveDays: 'ten' }, /context archiveDays must be a number/],
+    [{ archive: 'false', archiveLock: 'true' }, /archiveLock applies to the archive, which archive=false leaves out/],
+    [{ archiveDays: 'ten' }, /cdk context: archiveDays must be a number/],
+    [{ archiveDays: '20' }, /cdk context: archiveDays must be a whole number from 31/],
+    [{ archiveScanCutoffBytes: '1000' }, /cdk context: archiveScanCutoffBytes must be a whole number of bytes, at least 10000000/],
   ])('%j fails synth, naming it', (context, message) => {
     expect(() => synth(context)).toThrow(message);
+  });
+});
+
+it('-c archiveScanCutoffBytes: the workgroup cuts a query off there', () => {
+  synth({ archiveScanCutoffBytes: '20000000' }).template.hasResourceProperties('AWS::Athena::WorkGroup', {
+    WorkGroupConfiguration: { BytesScannedCutoffPerQuery: 20_000_000 },
   });
 });
 

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
-import { checkForwarderProps, isIpOrCidr } from '../../lib/forwarder-props';
+import { isIpOrCidr } from '../../lib/formats';
+import { checkForwarderProps } from '../../lib/forwarder-checks';
 
 describe('isIpOrCidr', () => {
   it.each(['203.0.113.7', '198.51.100.0/24', '0.0.0.0/0', '2001:db8::1', '2001:db8::/32', '::/0', '10.0.0.0/32', '::1/128'])(
@@ -30,7 +31,7 @@ describe('checkForwarderProps', () => {
     ],
     [{ consumerRoleArns: ['arn:aws:iam::123456789012:role/*'] }, /consumerRoleArns must be IAM role ARNs/],
     [{ allowedSourceIps: ['198.51.100.0/40'] }, /allowedSourceIps must be IPv4\/IPv6 addresses or CIDR blocks, got "198.51.100.0\/40"/],
-    [{ maxSecretStaleness: Duration.days(8) }, /maxSecretStaleness \(seconds\) must be a whole number from 0 to 604800, got 691200/],
+    [{ maxSecretStaleness: Duration.days(8) }, /maxSecretStaleness must be a whole number of seconds from 0 to 604800, got 691200/],
   ])('refuses %j at synth, naming the prop and the value', (props, message) => {
     expect(() => checkForwarderProps(props)).toThrow(message);
   });
