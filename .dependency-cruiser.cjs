@@ -54,6 +54,14 @@ module.exports = {
       },
     },
     {
+      name: 'core-serves-functions',
+      comment:
+        'functions/core is what the functions share (with the constructs and local mode): a core module only the CLI (or a test) reaches belongs in cli/.',
+      severity: 'error',
+      from: { path: '^(functions/[^/]+\\.ts$|functions/runtime/|lib/|bin/|local/)' },
+      to: { path: '^functions/core/', pathNot: '\\.d\\.ts$', reachable: false },
+    },
+    {
       name: 'local-mode-is-no-cli',
       severity: 'error',
       from: { path: '^local/' },

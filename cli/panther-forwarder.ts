@@ -6,7 +6,7 @@ import { Console } from 'node:console';
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseRoutes, type Route } from '../functions/core/routes';
-import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
+import { LOCAL_SETTINGS as SETTINGS } from '../functions/runtime/local-aws';
 import { decidePayload } from '../functions/core/webhook-core';
 import { type ArchiveLocationValues, archiveToRead } from './archive-location';
 import { httpPost } from './http-post';

@@ -18,7 +18,7 @@ import {
   type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { redriveDeduplicationId } from '../functions/core/redrive-dedup';
+import { redriveDeduplicationId } from './redrive-dedup';
 import { matchingRoutes, type Route } from '../functions/core/routes';
 import { decidePayload } from '../functions/core/webhook-core';
 import { fifoParameters, toMessageAttributes } from '../functions/runtime/queue-sender';

@@ -1,7 +1,6 @@
 /** How the CLI reaches a queue: local mode's SQS, or AWS (or whatever the standard variables say). */
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localSqsClient } from '../functions/runtime/local-aws';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_SETTINGS as SETTINGS, localSqsClient } from '../functions/runtime/local-aws';
 
 /** Local mode's SQS (and S3) endpoint: 127.0.0.1 on SQS_PORT (default 4566). */
 export function localModeEndpoint(): string {

@@ -13,7 +13,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 
 /** The functions this package ships. */
-export type FunctionName = 'receiver' | 'example-consumer' | 'inbox-processor' | 'archive-processor';
+export type FunctionName = 'receiver' | 'example-consumer' | 'inbox-processor';
 
 /** Compiled, the constructs live in dist/lib (bundles in dist/lambda); from source, in lib. */
 const BUNDLES = [join(__dirname, '..', 'lambda'), join(__dirname, '..', 'dist', 'lambda')];

@@ -12,6 +12,8 @@ export interface ExampleConsumerProps {
   /** The queue's visibility timeout, as configured (CDK cannot read it back from the queue). */
   readonly visibilityTimeout: Duration;
   readonly logRetention: logs.RetentionDays;
+  /** Merged over the function's settings (checked by checkForwarderProps: `consumerFunctionProps`); never its timeout. @default none */
+  readonly functionProps?: Partial<lambda.FunctionProps>;
 }
 
 /**
@@ -27,6 +29,7 @@ export class ExampleConsumer extends Construct {
     const timeout = exampleConsumerTimeout(props.visibilityTimeout);
     this.function = bundledFunction(this, 'ExampleConsumer', 'example-consumer', props.logRetention, {
       description: 'Example subscriber: logs each Panther alert from the alert queue',
+      ...props.functionProps,
       timeout,
     });
     this.function.addEventSource(new SqsEventSource(props.queue, { batchSize: 10, reportBatchItemFailures: true }));

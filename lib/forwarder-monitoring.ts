@@ -1,16 +1,14 @@
-import { Annotations, Duration, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, OUTCOME_METRICS, SCOPE_DIMENSION, SECRET_STALE_METRIC } from '../functions/core/metrics';
-import { SEVERITIES } from '../functions/core/routes';
 import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
-import { checkEmails } from './forwarder-props';
+import { checkEmails } from './formats';
+import { MonitoringKit } from './monitoring-kit';
+import { flowSegment, processorSegment, queueSegment, webhookSegment } from './monitoring-segments';
 import type { PantherAlertForwarder } from './panther-alert-forwarder';
+import { Problems } from './problems';
 
 export interface ForwarderMonitoringProps {
   /** The forwarder to watch. */
@@ -46,19 +44,12 @@ export interface ForwarderMonitoringProps {
   readonly noAlertHours?: number;
 }
 
-/** Refusals (and stale-secret refreshes) count per quarter hour and page only when they persist: Panther retries every 15+ minutes. */
-const PERSISTENT = {
-  period: Duration.minutes(15),
-  /** Two bad quarter hours within the last hour: a wrong header pages within an hour, one stray request never. */
-  datapointsToAlarm: 2,
-  evaluationPeriods: 4,
-};
-
 /**
  * Alarms on what must not happen silently, and one dashboard showing the flow at a glance. Every
  * alarm notifies a topic (alarm and recovery), this construct's own unless one is given. Every
  * queue/dead-letter pair the forwarder has (routes included) is watched by construction, and every
- * metric is this forwarder's own (its Forwarder dimension, its uniquely named API).
+ * metric is this forwarder's own (its Forwarder dimension, its uniquely named API). Each concern is a
+ * segment of lib/monitoring-segments.ts.
  */
 export class ForwarderMonitoring extends Construct {
   /** Every alarm this construct created. */
@@ -69,8 +60,11 @@ export class ForwarderMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: ForwarderMonitoringProps) {
     super(scope, id);
+    const problems = new Problems();
+    collectMonitoringProblems(props, problems);
+    problems.throwIfAny('ForwarderMonitoring');
     const { forwarder } = props;
-    const emails = checkEmails(props.alarmEmails ?? [], 'ForwarderMonitoring: alarmEmails');
+    const emails = props.alarmEmails ?? [];
     this.alarmTopic = props.alarmTopic ?? ownAlarmTopic(this);
     for (const email of emails) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
     if (props.alarmTopic === undefined && emails.length === 0) {
@@ -79,172 +73,38 @@ export class ForwarderMonitoring extends Construct {
         'Nobody will be told when an alarm fires: give alarmEmail (-c alarmEmail=you@example.com) or alarmTopicArn, or subscribe to the AlarmTopicArn output.',
       );
     }
-    const expiryWarning = props.expiryWarning ?? Duration.days(4);
-    const ageAlarmSeconds = Duration.days(SETTINGS.retentionDays).toSeconds() - expiryWarning.toSeconds();
-    if (ageAlarmSeconds <= 0) throw new Error(`ForwarderMonitoring: expiryWarning must be under ${SETTINGS.retentionDays} days`);
-    const metric = (name: string, dimensionsMap: Record<string, string> = {}) =>
-      new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: name,
-        dimensionsMap: { [SCOPE_DIMENSION]: forwarder.metricsScope, ...dimensionsMap },
-        statistic: 'Sum',
-        period: Duration.minutes(5),
-      });
-    const notEmpty = (queue: sqs.IQueue) =>
-      queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
-
-    const alarm = (id: string, description: string, options: Omit<cloudwatch.AlarmProps, 'alarmDescription'>) => {
-      const created = new cloudwatch.Alarm(this, id, { alarmDescription: description, ...options });
-      created.addAlarmAction(new actions.SnsAction(this.alarmTopic));
-      created.addOkAction(new actions.SnsAction(this.alarmTopic));
-      this.alarms.push(created);
-      return created;
-    };
-    const atLeastOne = {
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    };
-
-    /** The oldest message is this close to SQS deleting it (exact for the quarantine and FIFO dead letters; see expiryWarning). */
-    const expiring = (queue: sqs.IQueue) => ({
-      metric: queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(15), statistic: 'Maximum' }),
-      threshold: ageAlarmSeconds,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const daysLeft = `${expiryWarning.toDays()} days before SQS deletes it`;
-
-    for (const pair of forwarder.queuePairs) {
-      const prefix = pair.id === 'Alert' ? '' : pair.id;
-      if (pair.deadLetterQueue) {
-        alarm(`${prefix}DeadLetterQueueNotEmpty`, `Alerts a consumer failed to process are waiting on the ${pair.id} dead-letter queue`, {
-          metric: notEmpty(pair.deadLetterQueue),
-          ...atLeastOne,
-        });
-        alarm(
-          `${prefix}DeadLetterQueueExpiring`,
-          `An alert on the ${pair.id} dead-letter queue is ${daysLeft}: redrive it or save it now`,
-          expiring(pair.deadLetterQueue),
-        );
-      }
-      alarm(`${pair.id}QueueStale`, `The oldest alert on the ${pair.id} queue has waited too long: its consumers are stuck or missing`, {
-        metric: pair.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }),
-        threshold: (props.maxAlertAge ?? Duration.hours(1)).toSeconds(),
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-    }
-    alarm('QuarantineNotEmpty', 'Payloads that were not valid Panther alerts are waiting in quarantine: check the schema, then redrive', {
-      metric: notEmpty(forwarder.quarantineQueue),
-      ...atLeastOne,
-    });
-    alarm(
-      'QuarantineExpiring',
-      `A quarantined payload is ${daysLeft}: fix the schema and redrive, or save it now`,
-      expiring(forwarder.quarantineQueue),
-    );
-    const persistent = (metricName: string) => ({
-      metric: metric(metricName).with({ period: PERSISTENT.period }),
-      threshold: 1,
-      evaluationPeriods: PERSISTENT.evaluationPeriods,
-      datapointsToAlarm: PERSISTENT.datapointsToAlarm,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const { api, receiver } = forwarder;
-    if (api && receiver) {
-      // Panther drops a delivery after its last refused retry. Counted by the receiver itself, so only
-      // POST /alerts from allowed addresses counts: other paths and resource-policy denials never do.
-      alarm(
-        'DeliveriesUnauthorized',
-        'POST /alerts was refused 401/403 (missing or wrong secret header) in 2 of the last 4 quarter hours: if Panther sends them, its Custom Webhook header is wrong and it will drop those alerts after its retries',
-        persistent(OUTCOME_METRICS.unauthorized.name),
-      );
-      alarm(
-        'DeliveriesRefused',
-        'The receiver refused authenticated deliveries 400/413 (too large, empty, or not an alert in reject mode) in 2 of the last 4 quarter hours: Panther retries, then drops them',
-        persistent(OUTCOME_METRICS.refused.name),
-      );
-      alarm(
-        'SecretStale',
-        `The webhook secret could not be refreshed in 2 of the last 4 quarter hours: the cached secret serves for ${forwarder.maxSecretStaleness.toHumanString()} past its refresh, then every delivery gets 503`,
-        persistent(SECRET_STALE_METRIC),
-      );
-      alarm('ReceiverErrors', 'The receiver failed requests (Lambda errors or 5xx answers): Panther is retrying', {
-        metric: new cloudwatch.MathExpression({
-          expression: 'errors + server',
-          usingMetrics: {
-            errors: receiver.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-            server: api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
-          },
-          label: 'Receiver errors + API 5xx',
-        }),
-        ...atLeastOne,
-      });
-    }
-    for (const processor of forwarder.processors) {
-      // A failed send or write is a failed record (retried by SQS), not an error: errors mean the processor itself broke.
-      alarm(
-        `${processor.id}ProcessorErrors`,
-        `The ${processor.id.toLowerCase()} processor failed (Lambda errors): its queue keeps the alerts, SQS retries them`,
-        {
-          metric: processor.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-          ...atLeastOne,
-        },
-      );
-    }
-    if (props.noAlertHours !== undefined) {
-      if (!Number.isInteger(props.noAlertHours) || props.noAlertHours < 1 || props.noAlertHours > 24) {
-        throw new Error('noAlertHours must be a whole number of hours from 1 to 24');
-      }
-      alarm('NoAlertsReceived', `No Panther alert was accepted for ${props.noAlertHours} hours`, {
-        metric: metric(OUTCOME_METRICS.queued.name).with({ period: Duration.hours(1) }),
-        threshold: 1,
-        evaluationPeriods: props.noAlertHours,
-        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      });
-    }
-
-    const queues = [...forwarder.queuePairs.flatMap((pair) => [pair.queue, pair.deadLetterQueue ?? []]).flat(), forwarder.quarantineQueue];
+    const kit = new MonitoringKit(this, this.alarmTopic, forwarder.metricsScope);
+    const queues = queueSegment(kit, forwarder, props.expiryWarning ?? DEFAULT_EXPIRY_WARNING, props.maxAlertAge ?? Duration.hours(1));
+    const webhook = webhookSegment(kit, forwarder);
+    const processors = processorSegment(kit, forwarder);
+    const flow = flowSegment(kit, props.noAlertHours);
+    this.alarms.push(...[queues, webhook, processors, flow].flatMap((segment) => segment.alarms));
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       widgets: [
-        [
-          new cloudwatch.GraphWidget({
-            title: 'Alerts accepted, by severity',
-            stacked: true,
-            left: SEVERITIES.map((severity) => metric(OUTCOME_METRICS.queued.name, { Severity: severity }).with({ label: severity })),
-            width: 12,
-          }),
-          new cloudwatch.GraphWidget({
-            title: 'Not accepted',
-            left: (['quarantined', 'refused', 'unauthorized', 'enqueue-failed', 'error'] as const).map((outcome) =>
-              metric(OUTCOME_METRICS[outcome].name),
-            ),
-            width: 12,
-          }),
-        ],
-        doorWidgets(forwarder),
-        [
-          new cloudwatch.GraphWidget({
-            title: 'Messages waiting',
-            left: queues.map((queue) => queue.metricApproximateNumberOfMessagesVisible()),
-            width: 12,
-          }),
-          new cloudwatch.GraphWidget({
-            title: 'Age of the oldest alert (s)',
-            left: forwarder.queuePairs.map((pair) => pair.queue.metricApproximateAgeOfOldestMessage()),
-            width: 12,
-          }),
-        ],
+        [...flow.widgets],
+        [...webhook.widgets, ...processors.widgets],
+        [...queues.widgets],
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 })],
       ],
     });
   }
+}
+
+const DEFAULT_EXPIRY_WARNING = Duration.days(4);
+
+/** Every problem of the props (`key` names a prop as the user typed it: `alarmEmail` in context). */
+export function collectMonitoringProblems(
+  props: Omit<ForwarderMonitoringProps, 'forwarder'>,
+  problems: Problems,
+  key: (prop: string) => string = (prop) => prop,
+): void {
+  checkEmails(props.alarmEmails ?? [], key('alarmEmails'), problems);
+  const expiryWarning = props.expiryWarning ?? DEFAULT_EXPIRY_WARNING;
+  if (expiryWarning.toSeconds() >= Duration.days(SETTINGS.retentionDays).toSeconds())
+    problems.add(key('expiryWarning'), `must be under ${SETTINGS.retentionDays} days`);
+  const hours = props.noAlertHours;
+  if (hours !== undefined && !Token.isUnresolved(hours) && (!Number.isInteger(hours) || hours < 1 || hours > 24))
+    problems.add(key('noAlertHours'), `must be a whole number of hours from 1 to 24, got ${hours}`);
 }
 
 /** The alarms' own topic, TLS-only. */
@@ -256,29 +116,4 @@ function ownAlarmTopic(scope: Construct): sns.Topic {
       'Alarm notifications carry no alert data, and CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key; give alarmTopicArn for a topic with your own key.',
   });
   return topic;
-}
-
-/** One row: the webhook's API and receiver, and every processor (inbox, archive). */
-function doorWidgets({ api, receiver, processors }: PantherAlertForwarder): cloudwatch.IWidget[] {
-  const fn = (title: string, f: lambda.IFunction) =>
-    new cloudwatch.GraphWidget({
-      title,
-      left: [f.metricInvocations(), f.metricErrors(), f.metricThrottles()],
-      right: [f.metricDuration({ statistic: 'p99' })],
-      width: 8,
-    });
-  return [
-    ...(api && receiver
-      ? [
-          new cloudwatch.GraphWidget({
-            title: 'API: requests and errors',
-            left: [api.metricCount(), api.metricClientError(), api.metricServerError()],
-            right: [api.metricLatency({ statistic: 'p99' })],
-            width: 8,
-          }),
-          fn('Receiver', receiver),
-        ]
-      : []),
-    ...processors.map((processor) => fn(`${processor.id} processor`, processor.function)),
-  ];
 }

@@ -2,9 +2,10 @@
  * What this package offers other code: the CDK constructs, and for subscribers the alert's JSON
  * Schema, its TypeScript type and a ready validator (the same standalone one the receiver uses).
  */
-export { AlertArchive, type AlertArchiveProps } from './alert-archive';
+export { AlertArchive, type AlertArchiveProps, type ArchiveReadOptions } from './alert-archive';
+export type { ForwarderArchiveProps } from './archive-props';
 export { AlertQueues, type AlertQueuesProps, type AlertRoute, type QueuePair } from './alert-queues';
-export { ArchivePipeline, type ArchivePipelineProps } from './archive-pipeline';
+export type { ForwarderInboxProps, ForwarderWebhookProps } from './door-props';
 export { ExampleConsumer, type ExampleConsumerProps } from './example-consumer';
 export { ForwarderMonitoring, type ForwarderMonitoringProps } from './forwarder-monitoring';
 export { type AlertRouteProps, PantherAlertForwarder, type PantherAlertForwarderProps } from './panther-alert-forwarder';

@@ -1,6 +1,7 @@
 import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { consoleUrl } from './console-url';
 import { ForwarderMonitoring } from './forwarder-monitoring';
 import { PantherAlertForwarder, type PantherAlertForwarderProps } from './panther-alert-forwarder';
 
@@ -75,13 +76,6 @@ export class PantherAlertForwarderStack extends Stack {
         value: inbox.deadLetterQueue.queueUrl,
       });
     }
-    if (this.forwarder.archiving) {
-      new CfnOutput(this, 'ArchiveQueueUrl', { value: this.forwarder.archiving.queue.queueUrl });
-      new CfnOutput(this, 'ArchiveDeadLetterQueueUrl', {
-        description: 'Alerts the archive processor could not write to S3',
-        value: this.forwarder.archiving.deadLetterQueue.queueUrl,
-      });
-    }
     const { archive } = this.forwarder;
     if (archive) {
       new CfnOutput(this, 'ArchiveS3Uri', {
@@ -139,7 +133,8 @@ export class PantherAlertForwarderStack extends Stack {
       value: this.monitoring.alarmTopic.topicArn,
     });
     new CfnOutput(this, 'DashboardUrl', {
-      value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.monitoring.dashboard.dashboardName}`,
+      description: "The forwarder's CloudWatch dashboard, in the console of the stack's partition",
+      value: consoleUrl(this, `cloudwatch/home?region=${this.region}#dashboards:name=${this.monitoring.dashboard.dashboardName}`),
     });
   }
 }

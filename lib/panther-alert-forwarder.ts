@@ -8,10 +8,10 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { InvalidPayloadMode } from '../functions/core/settings';
 import { type AlertRoute, AlertQueues, type QueuePair } from './alert-queues';
-import { AlertArchive } from './alert-archive';
-import { ArchivePipeline } from './archive-pipeline';
+import { AlertArchive, type ArchiveReadOptions } from './alert-archive';
 import { ExampleConsumer } from './example-consumer';
-import { type AlertRouteProps, checkForwarderProps, type PantherAlertForwarderProps } from './forwarder-props';
+import { checkForwarderProps } from './forwarder-checks';
+import type { AlertRouteProps, PantherAlertForwarderProps } from './forwarder-props';
 import { PantherInbox } from './panther-inbox';
 import { WebhookReceiver } from './webhook-receiver';
 
@@ -40,9 +40,7 @@ export class PantherAlertForwarder extends Construct {
   public readonly inbox?: PantherInbox;
   /** The S3 archive (bucket, Glue table, Athena workgroup), unless `archive: false`. */
   public readonly archive?: AlertArchive;
-  /** The archive queue and the processor that writes to the archive, unless `archive: false`. */
-  public readonly archiving?: ArchivePipeline;
-  /** The functions that drain a queue (inbox, archive): what monitoring watches for errors. */
+  /** The functions that drain a queue (the inbox's): what monitoring watches for errors. */
   public readonly processors: readonly { readonly id: string; readonly function: lambda.IFunction }[];
   /** Every queue, and the grants on them. */
   public readonly queues: AlertQueues;
@@ -99,21 +97,14 @@ export class PantherAlertForwarder extends Construct {
       this.archive = new AlertArchive(this, 'Archive', {
         archiveDays: config.archiveDays,
         objectLock: config.archiveLock,
+        bytesScannedCutoffPerQuery: config.archiveScanCutoffBytes,
         encryptionKey: config.encryptionKey,
-      });
-      this.archiving = new ArchivePipeline(this, 'Archiving', {
-        archive: this.archive,
-        encryptionKey: config.encryptionKey,
-        logRetention: config.logRetention,
-        maxReceiveCount: config.maxReceiveCount,
-        removalPolicy: config.queueRemovalPolicy,
-        metricsScope: this.metricsScope,
       });
     }
-    const { archiving } = this;
+    const { archive } = this;
 
     if (config.webhook) {
-      this.webhook = new WebhookReceiver(this, 'Webhook', { ...config, queues: this.queues, metricsScope: this.metricsScope, archiving });
+      this.webhook = new WebhookReceiver(this, 'Webhook', { ...config, queues: this.queues, metricsScope: this.metricsScope, archive });
       this.api = this.webhook.api;
       this.webhookUrl = this.webhook.webhookUrl;
       this.receiver = this.webhook.function;
@@ -128,10 +119,12 @@ export class PantherAlertForwarder extends Construct {
         maxReceiveCount: config.maxReceiveCount,
         removalPolicy: config.queueRemovalPolicy,
         metricsScope: this.metricsScope,
-        archiving,
+        archive,
+        functionProps: config.inboxFunctionProps,
+        maxConcurrency: config.inboxMaxConcurrency,
       });
     }
-    const drained = [this.inbox, archiving].filter((part) => part !== undefined);
+    const drained = [this.inbox].filter((part) => part !== undefined);
     this.queuePairs = [...this.queues.pairs, ...drained.map((part) => part.pair)];
     this.processors = drained.map((part) => ({ id: part.pair.id, function: part.processor }));
 
@@ -147,6 +140,7 @@ export class PantherAlertForwarder extends Construct {
         queue: this.alertQueue,
         visibilityTimeout: config.visibilityTimeout,
         logRetention: config.logRetention,
+        functionProps: config.consumerFunctionProps,
       }).function;
     }
   }
@@ -161,8 +155,11 @@ export class PantherAlertForwarder extends Construct {
     this.queues.grantConsumeMessages(grantee);
   }
 
-  /** Lets a role in this account query the archive with Athena (and read it); nothing without the archive. */
-  public grantQueryArchive(grantee: iam.IGrantable): void {
-    this.archive?.grantQuery(grantee);
+  /**
+   * Lets a role in this account query the archive with Athena (and read it; the bodies that were not
+   * alerts only with `includeInvalid`); nothing without the archive.
+   */
+  public grantQueryArchive(grantee: iam.IGrantable, options?: ArchiveReadOptions): void {
+    this.archive?.grantQuery(grantee, options);
   }
 }

@@ -4,9 +4,11 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ENV, type FunctionEnvironment } from '../functions/core/environment';
 import { processedQueue } from './processed-queue';
 import type { AlertQueues, QueuePair } from './alert-queues';
-import type { ArchivePipeline } from './archive-pipeline';
+import type { AlertArchive } from './alert-archive';
+import { archiveEnvironment } from './archive-props';
 
 export interface PantherInboxProps {
   /** Where the processor sends: the alert queue, the routes, the quarantine. */
@@ -19,9 +21,20 @@ export interface PantherInboxProps {
   readonly removalPolicy: RemovalPolicy;
   /** The value of the processor's Forwarder metric dimension (the webhook's, so both doors count together). */
   readonly metricsScope: string;
-  /** Where accepted alerts also go, for the S3 archive. */
-  readonly archiving?: ArchivePipeline;
+  /** Where accepted alerts are also written, once each. */
+  readonly archive?: AlertArchive;
+  /** Merged over the processor's settings (checked by checkForwarderProps: `inboxFunctionProps`). @default none */
+  readonly functionProps?: Partial<lambda.FunctionProps>;
+  /**
+   * How many processor instances the inbox's event source may run at once (2-1000), so that a burst
+   * on the inbox leaves the account's concurrency to the webhook.
+   * @default 5
+   */
+  readonly maxConcurrency?: number;
 }
+
+/** The inbox processor's default `maxConcurrency`. */
+export const INBOX_MAX_CONCURRENCY = 5;
 
 /**
  * The private door: a queue Panther's own Amazon SQS destination sends to (`SendMessage`, body only,
@@ -51,13 +64,15 @@ export class PantherInbox extends Construct {
       processorProps: {
         description: "Checks alerts from Panther's SQS destination and puts them on the alert queue",
         environment: {
-          QUEUE_URL: queues.alerts.queue.queueUrl,
-          QUARANTINE_QUEUE_URL: queues.quarantineQueue.queueUrl,
-          METRICS_SCOPE: props.metricsScope,
-          ...(queues.routes.length ? { ROUTES: queues.routesJson() } : {}),
-          ...(props.archiving ? { ARCHIVE_QUEUE_URL: props.archiving.queue.queueUrl } : {}),
-        },
+          [ENV.queueUrl]: queues.alerts.queue.queueUrl,
+          [ENV.quarantineQueueUrl]: queues.quarantineQueue.queueUrl,
+          [ENV.metricsScope]: props.metricsScope,
+          ...(queues.routes.length ? { [ENV.routes]: queues.routesJson() } : {}),
+          ...archiveEnvironment(props.archive),
+        } satisfies FunctionEnvironment,
       },
+      functionProps: props.functionProps,
+      maxConcurrency: props.maxConcurrency ?? INBOX_MAX_CONCURRENCY,
       // No encryptionKey: SQS-managed always, as Panther's account cannot use a customer-managed key.
       what: 'inbox',
       logRetention: props.logRetention,
@@ -75,7 +90,7 @@ export class PantherInbox extends Construct {
     );
 
     queues.grantSend(this.processor);
-    props.archiving?.grantSend(this.processor);
+    props.archive?.grantWrite(this.processor);
     this.pair = { id: 'Inbox', queue: this.queue, deadLetterQueue: this.deadLetterQueue };
   }
 

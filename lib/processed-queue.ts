@@ -1,6 +1,6 @@
 /**
  * What every queue of this project shares, and the one shape two of them share besides: a queue
- * drained by one of the project's functions (the inbox, the archive queue).
+ * drained by one of the project's functions (the inbox).
  */
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -28,13 +28,17 @@ export function queueDefaults(encryptionKey: kms.IKey | undefined, removalPolicy
   };
 }
 
-/** A processor's timeout; its queue hides a received batch six times as long (AWS's rule for Lambda sources). */
+/** A processor's timeout unless its props say otherwise; its queue hides a received batch six times as long (AWS's rule for Lambda sources). */
 const PROCESSOR_TIMEOUT = Duration.seconds(30);
 
 export interface ProcessedQueueOptions {
   /** The function that drains it, with what it adds to the shared settings. */
   readonly processor: FunctionName;
   readonly processorProps: Pick<BundledFunctionProps, 'description' | 'environment'>;
+  /** Merged over the processor's settings (checked by checkForwarderProps); its environment over ours, under the construct's own variables. */
+  readonly functionProps?: Partial<lambda.FunctionProps>;
+  /** How many processor instances the event source may run at once (2-1000). */
+  readonly maxConcurrency: number;
   /** Whose dead-letter queue it is, for cdk-nag's acknowledgement. */
   readonly what: string;
   readonly encryptionKey?: kms.IKey;
@@ -58,16 +62,22 @@ export function processedQueue(
     id: 'AwsSolutions-SQS3',
     reason: `This queue is the ${options.what}’s dead-letter queue; it needs none of its own.`,
   });
+  const { functionProps = {} } = options;
+  const timeout = functionProps.timeout ?? PROCESSOR_TIMEOUT;
   const queue = new sqs.Queue(scope, 'Queue', {
     ...common,
-    visibilityTimeout: Duration.seconds(PROCESSOR_TIMEOUT.toSeconds() * 6),
+    visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
     deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: options.maxReceiveCount },
   });
   const processor = bundledFunction(scope, 'Processor', options.processor, options.logRetention, {
     memorySize: 512,
-    timeout: PROCESSOR_TIMEOUT,
-    ...options.processorProps,
+    description: options.processorProps.description,
+    ...functionProps,
+    timeout,
+    environment: { ...functionProps.environment, ...options.processorProps.environment },
   });
-  processor.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true }));
+  processor.addEventSource(
+    new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: options.maxConcurrency }),
+  );
   return { queue, deadLetterQueue, processor };
 }

@@ -7,9 +7,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { ENV, type FunctionEnvironment } from '../functions/core/environment';
 import { FORWARDER_SETTINGS as SETTINGS, type InvalidPayloadMode } from '../functions/core/settings';
 import type { AlertQueues } from './alert-queues';
-import type { ArchivePipeline } from './archive-pipeline';
+import type { AlertArchive } from './alert-archive';
+import { archiveEnvironment } from './archive-props';
 import { bundledFunction } from './bundled-function';
 
 export interface WebhookReceiverProps {
@@ -39,8 +41,8 @@ export interface WebhookReceiverProps {
   readonly certificateArn?: string;
   /** A regional WAFv2 web ACL for the stage. */
   readonly webAclArn?: string;
-  /** Where accepted alerts also go, for the S3 archive. */
-  readonly archiving?: ArchivePipeline;
+  /** Where accepted alerts are also written, once each. */
+  readonly archive?: AlertArchive;
 }
 
 /**
@@ -83,19 +85,21 @@ export class WebhookReceiver extends Construct {
       ...functionProps,
       environment: {
         ...functionProps.environment,
-        QUEUE_URL: queues.alerts.queue.queueUrl,
-        QUARANTINE_QUEUE_URL: queues.quarantineQueue.queueUrl,
-        INVALID_PAYLOADS: props.invalidPayloads,
-        AUTH_HEADER_NAME: props.authHeaderName,
-        SECRET_ID: this.secret.secretArn,
-        METRICS_SCOPE: props.metricsScope,
-        SECRET_MAX_STALE_SECONDS: String(props.maxSecretStaleness.toSeconds()),
-        ...(queues.routes.length ? { ROUTES: queues.routesJson() } : {}),
-        ...(props.archiving ? { ARCHIVE_QUEUE_URL: props.archiving.queue.queueUrl } : {}),
+        ...({
+          [ENV.queueUrl]: queues.alerts.queue.queueUrl,
+          [ENV.quarantineQueueUrl]: queues.quarantineQueue.queueUrl,
+          [ENV.invalidPayloads]: props.invalidPayloads,
+          [ENV.authHeaderName]: props.authHeaderName,
+          [ENV.secretId]: this.secret.secretArn,
+          [ENV.metricsScope]: props.metricsScope,
+          [ENV.secretMaxStaleSeconds]: String(props.maxSecretStaleness.toSeconds()),
+          ...(queues.routes.length ? { [ENV.routes]: queues.routesJson() } : {}),
+          ...archiveEnvironment(props.archive),
+        } satisfies FunctionEnvironment),
       },
     });
     queues.grantSend(this.function);
-    props.archiving?.grantSend(this.function);
+    props.archive?.grantWrite(this.function);
     // GetSecretValue only: grantRead would add DescribeSecret, which the receiver never calls.
     iam.Grant.addToPrincipal({ grantee: this.function, actions: ['secretsmanager:GetSecretValue'], resourceArns: [this.secret.secretArn] });
 

@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { SQS_REFUSES } from '../functions/core/sqs-text';
-import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
-import { LOCAL_REGION, localSqsClient } from '../functions/runtime/local-aws';
+import { LOCAL_REGION, LOCAL_SETTINGS as SETTINGS, localSqsClient } from '../functions/runtime/local-aws';
 
 export interface EmbeddedSqs {
   readonly endpoint: string;

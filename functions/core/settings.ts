@@ -27,10 +27,6 @@ export const FORWARDER_SETTINGS = {
   route: '/alerts',
   /** The custom header Panther is told to send the shared secret in. */
   authHeaderName: 'X-Panther-Webhook-Secret',
-  /** The local alert queue's name (the stack lets CloudFormation name its queues). */
-  localQueueName: 'panther-alerts',
-  /** Local mode's archive bucket on the embedded S3 (fauxqs serves S3 on the SQS port). */
-  localArchiveBucket: 'panther-alert-archive',
 } as const;
 
 /** An HTTP header name (RFC 9110 token): what the secret header's name must be. */

@@ -1,9 +1,19 @@
 /** How local mode and the CLI reach an SQS (and S3) server on this machine (fauxqs), with no AWS account. */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { FORWARDER_SETTINGS } from '../core/settings';
 import { createS3Client } from './archive-store';
 
 export const LOCAL_REGION = 'us-east-1';
+
+/** The shared settings, and the names only local mode and the CLI's `--local` use. */
+export const LOCAL_SETTINGS = {
+  ...FORWARDER_SETTINGS,
+  /** The local alert queue's name (the stack lets CloudFormation name its queues). */
+  localQueueName: 'panther-alerts',
+  /** Local mode's archive bucket on the embedded S3 (fauxqs serves S3 on the SQS port). */
+  localArchiveBucket: 'panther-alert-archive',
+} as const;
 /** fauxqs accepts any credentials; the SDK still wants some. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 

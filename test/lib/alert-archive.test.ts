@@ -197,7 +197,7 @@ describe('AlertArchive: SQL over the archive', () => {
     expect(custom.Properties.TableInput.Parameters['projection.dt.range']).toBe('NOW-77DAYS,NOW+1DAYS');
   });
 
-  it('finds an object where the archive processor writes it: <prefix>dt=YYYY-MM-DD/hour=HH/<hash>.json', () => {
+  it('finds an object where the doors write it: <prefix>dt=YYYY-MM-DD/hour=HH/<hash>.json', () => {
     const bucket = logicalId(plain, plain.archive.bucket);
     const { Parameters, StorageDescriptor } = table().TableInput;
     expect(Parameters['storage.location.template']).toEqual({
@@ -255,6 +255,15 @@ describe('AlertArchive: SQL over the archive', () => {
           EncryptionConfiguration: { EncryptionOption: 'SSE_KMS', KmsKey: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } },
         },
       },
+    });
+  });
+
+  it('cuts off a query at 10 GiB scanned by default, at the given bytes when set', () => {
+    plain.template.hasResourceProperties('AWS::Athena::WorkGroup', {
+      WorkGroupConfiguration: { BytesScannedCutoffPerQuery: 10 * 1024 ** 3 },
+    });
+    build({ bytesScannedCutoffPerQuery: 50_000_000 }).template.hasResourceProperties('AWS::Athena::WorkGroup', {
+      WorkGroupConfiguration: { BytesScannedCutoffPerQuery: 50_000_000 },
     });
   });
 
@@ -319,7 +328,7 @@ describe('AlertArchive grants', () => {
     ]);
   });
 
-  it('grantRead: GetObject and listing under the prefix, Decrypt through S3', () => {
+  it('grantRead: GetObject and listing of the alerts (not <prefix>invalid/), Decrypt through S3', () => {
     let reader!: iam.Role;
     const built = keyed({}, (archive, stack) => {
       reader = role(stack, 'Reader');
@@ -327,8 +336,20 @@ describe('AlertArchive grants', () => {
     });
     const statements = policyOf(built, reader);
     expect(actionsOf(statements)).toEqual(['kms:Decrypt', 's3:GetObject', 's3:ListBucket']);
-    expect(statements.find((s) => s.Action === 's3:ListBucket')?.Condition).toEqual({ StringLike: { 's3:prefix': ['alerts/*'] } });
+    expect(statements.find((s) => s.Action === 's3:GetObject')?.Resource).toEqual(objectsUnder(built, built.archive.bucket, 'alerts/dt='));
+    expect(statements.find((s) => s.Action === 's3:ListBucket')?.Condition).toEqual({ StringLike: { 's3:prefix': ['alerts/dt=*'] } });
     expect(statements.find((s) => s.Action === 'kms:Decrypt')?.Condition).toEqual(viaS3);
+  });
+
+  it('grantRead with includeInvalid: the whole prefix, invalid bodies included', () => {
+    let reader!: iam.Role;
+    const built = build({}, (archive, stack) => {
+      reader = role(stack, 'Reader');
+      archive.grantRead(reader, { includeInvalid: true });
+    });
+    const statements = policyOf(built, reader);
+    expect(statements.find((s) => s.Action === 's3:GetObject')?.Resource).toEqual(objectsUnder(built, built.archive.bucket, 'alerts/'));
+    expect(statements.find((s) => s.Action === 's3:ListBucket')?.Condition).toEqual({ StringLike: { 's3:prefix': ['alerts/*'] } });
   });
 
   it('grantQuery: the workgroup, the table’s metadata, the alerts, and the results', () => {
@@ -368,9 +389,9 @@ describe('AlertArchive grants', () => {
             Effect: 'Allow',
             Principal: principal,
             Action: 's3:GetObject',
-            Resource: objectsUnder(built, built.archive.bucket, 'alerts/'),
+            Resource: objectsUnder(built, built.archive.bucket, 'alerts/dt='),
           }),
-          Match.objectLike({ Principal: principal, Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['alerts/*'] } } }),
+          Match.objectLike({ Principal: principal, Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['alerts/dt=*'] } } }),
         ]),
       },
     });
@@ -395,6 +416,77 @@ describe('AlertArchive grants', () => {
     )!;
     expect(policy.Properties.PolicyDocument.Statement.every((s: Statement) => s.Effect === 'Deny')).toBe(true);
   });
+
+  it('grantReadToPrincipals with includeInvalid: the whole prefix', () => {
+    const built = build({}, (archive) =>
+      archive.grantReadToPrincipals([new iam.AccountPrincipal('222222222222')], { includeInvalid: true }),
+    );
+    built.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 's3:GetObject', Resource: objectsUnder(built, built.archive.bucket, 'alerts/') }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('AlertArchive: write-once, enforced by S3', () => {
+  /** The archive bucket's policy statements. */
+  const statementsOf = (built: Built): Statement[] =>
+    Object.values(built.template.findResources('AWS::S3::BucketPolicy')).find(
+      (p) => p.Properties.Bucket.Ref === logicalId(built, built.archive.bucket),
+    )!.Properties.PolicyDocument.Statement;
+  /**
+   * IAM's evaluation of one statement for a request on an object key of the archive bucket (as far as
+   * these statements need it: actions, `arn/<pattern>*` object resources, Null conditions).
+   */
+  const applies = (built: Built, statement: Statement, action: string, key: string, requestKeys: readonly string[]) => {
+    const actions = [statement.Action].flat();
+    if (!actions.some((a) => new RegExp(`^${a.replace(/\*/g, '.*')}$`).test(action))) return false;
+    const resources = [statement.Resource].flat() as { 'Fn::Join': [string, [unknown, string]] }[];
+    const onKey = resources.some((resource) => {
+      const [arn, path] = resource['Fn::Join']?.[1] ?? [];
+      if (JSON.stringify(arn) !== JSON.stringify({ 'Fn::GetAtt': [logicalId(built, built.archive.bucket), 'Arn'] })) return false;
+      return new RegExp(`^${path!.slice(1).replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`).test(key);
+    });
+    if (!onKey) return false;
+    // The request comes over TLS 1.3, with the condition keys `requestKeys` present.
+    const request: Record<string, string> = { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.3' };
+    const operators: Record<string, (key: string, value: string) => boolean> = {
+      Null: (key, value) => requestKeys.includes(key) !== (value === 'true'),
+      Bool: (key, value) => request[key] === value,
+      NumericLessThan: (key, value) => Number(request[key]) < Number(value),
+    };
+    return Object.entries((statement.Condition ?? {}) as Record<string, Record<string, string>>).every(([operator, tests]) =>
+      Object.entries(tests).every(([conditionKey, value]) => operators[operator]!(conditionKey, value)),
+    );
+  };
+  const deniedPut = (built: Built, key: string, requestKeys: readonly string[]) =>
+    statementsOf(built).some((s) => s.Effect === 'Deny' && applies(built, s, 's3:PutObject', key, requestKeys));
+  const key = 'alerts/dt=2025-01-02/hour=03/' + 'a'.repeat(64) + '.json';
+
+  it('denies, to every principal, a PutObject under the prefix without If-None-Match', () => {
+    expect(statementsOf(plain)).toContainEqual({
+      Sid: 'ArchiveIsWriteOnce',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:PutObject',
+      Resource: objectsUnder(plain, plain.archive.bucket, 'alerts/'),
+      Condition: { Null: { 's3:if-none-match': 'true' } },
+    });
+    expect(deniedPut(plain, key, [])).toBe(true);
+    expect(deniedPut(plain, 'alerts/invalid/dt=2025-01-02/hour=03/x.txt', [])).toBe(true);
+  });
+
+  it('lets a conditional PutObject (If-None-Match) through: S3 then refuses only an existing key', () => {
+    expect(deniedPut(plain, key, ['s3:if-none-match'])).toBe(false);
+  });
+
+  it('covers the configured prefix', () => {
+    const built = build({ prefix: 'panther/' });
+    expect(deniedPut(built, 'panther/dt=2025-01-02/x.json', [])).toBe(true);
+  });
 });
 
 describe('AlertArchive prop checks', () => {
@@ -406,6 +498,11 @@ describe('AlertArchive prop checks', () => {
     [{ prefix: '/alerts/' }, /prefix .* got "\/alerts\/"/],
     [{ prefix: 'Alerts/' }, /prefix .* got "Alerts\/"/],
     [{ databaseName: 'panther-alerts' }, /AlertArchive: databaseName must be 1-255 lower-case letters, digits or _, got "panther-alerts"/],
+    [{ bytesScannedCutoffPerQuery: 1_000 }, /bytesScannedCutoffPerQuery must be a whole number of bytes, at least 10000000 .*got 1000/],
+    [
+      { archiveDays: 30, prefix: 'alerts' },
+      /AlertArchive: 2 problems:\n- archiveDays must be .* got 30\n- prefix must be empty .* got "alerts"/,
+    ],
   ] as [AlertArchiveProps, RegExp][])('refuses %j, naming the prop', (props, message) => {
     expect(() => build(props)).toThrow(message);
   });

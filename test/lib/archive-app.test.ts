@@ -9,7 +9,13 @@ const synth = (context: Record<string, string> = {}) => {
 };
 const { app, template } = synth();
 const archiveBucket = () => Object.entries(template.findResources('AWS::S3::Bucket')).find(([id]) => /ArchiveBucket/.test(id))!;
-const archiveQueueId = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) => /ArchivingQueue/.test(id))!;
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+/** Every statement of every identity policy of the template, with the policy's logical id. */
+const identityStatements = (t: Template) =>
+  Object.entries(t.findResources('AWS::IAM::Policy')).flatMap(([id, policy]) =>
+    (policy.Properties.PolicyDocument.Statement as Statement[]).map((statement) => ({ id, statement })),
+  );
+const functionsOf = (t: Template) => Object.entries(t.findResources('AWS::Lambda::Function'));
 
 describe('npx cdk synth (no context): the archive', () => {
   it('is a bucket with encryption, the four public-access blocks, versioning and a 365-day expiration, kept on delete', () => {
@@ -37,17 +43,34 @@ describe('npx cdk synth (no context): the archive', () => {
     );
   });
 
-  it('is fed by the receiver for every alert (ARCHIVE_QUEUE_URL) and drained by a Lambda with ReportBatchItemFailures', () => {
-    const functions = Object.entries(template.findResources('AWS::Lambda::Function'));
-    const receiver = functions.find(([, fn]) => 'SECRET_ID' in (fn.Properties.Environment?.Variables ?? {}))!;
-    expect(receiver[1].Properties.Environment.Variables.ARCHIVE_QUEUE_URL).toEqual({ Ref: archiveQueueId });
-    const processor = functions.find(([id]) => id.includes('ArchivingProcessor'))!;
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: { 'Fn::GetAtt': [archiveQueueId, 'Arn'] },
-      FunctionName: { Ref: processor[0] },
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
+  it('is written by the receiver itself, in one write: ARCHIVE_BUCKET and ARCHIVE_PREFIX, no archive queue, no processor', () => {
+    const receiver = functionsOf(template).find(([, fn]) => 'SECRET_ID' in (fn.Properties.Environment?.Variables ?? {}))!;
+    expect(receiver[1].Properties.Environment.Variables).toMatchObject({
+      ARCHIVE_BUCKET: { Ref: archiveBucket()[0] },
+      ARCHIVE_PREFIX: 'alerts/',
     });
-    expect(processor[1].Properties.Environment.Variables.ARCHIVE_BUCKET).toEqual({ Ref: archiveBucket()[0] });
+    expect(functionsOf(template)).toHaveLength(1);
+    expect(Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => /Archiv/.test(id))).toEqual([]);
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/ARCHIVE_QUEUE_URL|ArchivingQueue|ArchiveProcessor/);
+  });
+
+  it('lets the receiver do exactly s3:PutObject on <bucket>/alerts/* to the archive: no read, no delete, no other prefix', () => {
+    const bucketArn = { 'Fn::GetAtt': [archiveBucket()[0], 'Arn'] };
+    const onArchive = identityStatements(template).filter(({ statement }) =>
+      JSON.stringify(statement.Resource).includes(JSON.stringify(bucketArn)),
+    );
+    expect(onArchive.map(({ statement }) => statement)).toEqual([
+      { Effect: 'Allow', Action: 's3:PutObject', Resource: { 'Fn::Join': ['', [bucketArn, '/alerts/*']] } },
+    ]);
+  });
+
+  it('lets no role of the stack delete an archived object or version', () => {
+    const deletes = identityStatements(template)
+      .map(({ statement }) => statement)
+      .filter((statement) => statement.Effect === 'Allow')
+      .flatMap((statement) => [statement.Action].flat())
+      .filter((action) => /^(\*|s3:\*|s3:Delete.*)$/.test(action));
+    expect(deletes).toEqual([]);
   });
 
   it('has a Glue table with partition projection over the archive', () => {
@@ -57,19 +80,15 @@ describe('npx cdk synth (no context): the archive', () => {
     expect(JSON.stringify(parameters['storage.location.template'])).toContain(['dt=$', '{dt}/hour=$', '{hour}/'].join(''));
   });
 
-  it('is watched: its dead-letter queue and its processor', () => {
-    const dlqId = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) => /ArchivingDeadLetterQueue/.test(id))!;
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
-    });
-    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).some((id) => id.includes('ArchiveProcessorErrors'))).toBe(true);
+  it('has no archive queue to watch: no alarm names one', () => {
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter((id) => /Archiv/.test(id))).toEqual([]);
   });
 
-  it('outputs where it is and how to query it, and passes cdk-nag', () => {
-    for (const name of ['ArchiveS3Uri', 'AthenaWorkGroup', 'ArchiveTable', 'ArchiveQueueUrl', 'ArchiveDeadLetterQueueUrl']) {
+  it('outputs where it is and how to query it, no queue of its own, and passes cdk-nag', () => {
+    for (const name of ['ArchiveS3Uri', 'AthenaWorkGroup', 'ArchiveTable', 'ArchiveReplayCommand']) {
       expect(template.findOutputs(name)).not.toEqual({});
     }
+    for (const name of ['ArchiveQueueUrl', 'ArchiveDeadLetterQueueUrl']) expect(template.findOutputs(name)).toEqual({});
     expect(() => app.synth()).not.toThrow();
   });
 });
@@ -80,7 +99,8 @@ describe('archive context', () => {
     expect(off.findResources('AWS::S3::Bucket')).toEqual({});
     expect(off.findResources('AWS::Glue::Table')).toEqual({});
     expect(Object.keys(off.findResources('AWS::SQS::Queue')).some((id) => id.includes('Archiving'))).toBe(false);
-    expect(JSON.stringify(off.findResources('AWS::Lambda::Function'))).not.toContain('ARCHIVE_QUEUE_URL');
+    expect(JSON.stringify(off.findResources('AWS::Lambda::Function'))).not.toMatch(/ARCHIVE_(BUCKET|PREFIX)/);
+    expect(JSON.stringify(off.findResources('AWS::IAM::Policy'))).not.toContain('s3:');
   });
 
   it('-c archiveLock=true: Object Lock in compliance mode for the retention', () => {
@@ -91,9 +111,29 @@ describe('archive context', () => {
   });
 
   it.each([
-    [{ archive: 'false', archiveLock: 'true' }, /archiveLock applies to the archive, which archive: false leaves out/],
-    [{ archiveDays: 'ten' }, /context archiveDays must be a number/],
+    [{ archive: 'false', archiveLock: 'true' }, /archiveLock applies to the archive, which archive=false leaves out/],
+    [{ archiveDays: 'ten' }, /cdk context: archiveDays must be a number/],
+    [{ archiveDays: '20' }, /cdk context: archiveDays must be a whole number from 31/],
+    [{ archiveScanCutoffBytes: '1000' }, /cdk context: archiveScanCutoffBytes must be a whole number of bytes, at least 10000000/],
   ])('%j fails synth, naming it', (context, message) => {
     expect(() => synth(context)).toThrow(message);
+  });
+});
+
+it('-c archiveScanCutoffBytes: the workgroup cuts a query off there', () => {
+  synth({ archiveScanCutoffBytes: '20000000' }).template.hasResourceProperties('AWS::Athena::WorkGroup', {
+    WorkGroupConfiguration: { BytesScannedCutoffPerQuery: 20_000_000 },
+  });
+});
+
+describe('the inbox writes the archive as the receiver does', () => {
+  it('gets ARCHIVE_BUCKET, ARCHIVE_PREFIX and exactly PutObject under the prefix', () => {
+    const { template: inboxOnly } = synth({ webhook: 'false', pantherAccountId: '123456789012' });
+    const [[, inbox]] = functionsOf(inboxOnly) as [[string, { Properties: { Environment: { Variables: Record<string, unknown> } } }]];
+    expect(Object.keys(inbox.Properties.Environment.Variables)).toEqual(expect.arrayContaining(['ARCHIVE_BUCKET', 'ARCHIVE_PREFIX']));
+    const s3Actions = identityStatements(inboxOnly)
+      .flatMap(({ statement }) => [statement.Action].flat())
+      .filter((a) => a.startsWith('s3:'));
+    expect(s3Actions).toEqual(['s3:PutObject']);
   });
 });

@@ -32,8 +32,8 @@ describe('an existing alert queue', () => {
     existingDeadLetterQueue: sqs.Queue.fromQueueArn(stack, 'ExistingDlq', dlqArn),
   }));
 
-  it('creates no alert queue or dead-letter queue of its own: only the quarantine (and the archive queue pair)', () => {
-    const ids = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => !id.includes('Archiving'));
+  it('creates no alert queue or dead-letter queue of its own: only the quarantine', () => {
+    const ids = Object.keys(template.findResources('AWS::SQS::Queue'));
     expect(ids).toEqual([expect.stringContaining('QuarantineQueue')]);
   });
 
@@ -140,7 +140,57 @@ describe('queueProps, functionProps and restApiProps', () => {
     [
       'functionProps.environment.QUEUE_URL',
       { functionProps: { environment: { QUEUE_URL: 'x' } } },
-      /functionProps.environment.QUEUE_URL is set by the construct/,
+      /functionProps.environment.QUEUE_URL is the receiver’s own setting: the construct sets it from its props/,
+    ],
+    [
+      'functionProps.environment.REQUEST_LOG (read by the receiver, RECEIVER_ENV)',
+      { functionProps: { environment: { REQUEST_LOG: 'off' } } },
+      /functionProps.environment.REQUEST_LOG is the receiver’s own setting/,
+    ],
+    [
+      'functionProps.environment.AWS_ENDPOINT_URL_SQS',
+      { functionProps: { environment: { AWS_ENDPOINT_URL_SQS: 'http://evil' } } },
+      /functionProps.environment.AWS_ENDPOINT_URL_SQS would send the receiver’s AWS calls somewhere else/,
+    ],
+    [
+      'inboxFunctionProps.environment.ARCHIVE_BUCKET',
+      { pantherAccountIds: ['123456789012'], inboxFunctionProps: { environment: { ARCHIVE_BUCKET: 'other' } } },
+      /inboxFunctionProps.environment.ARCHIVE_BUCKET is the inbox processor’s own setting/,
+    ],
+    [
+      'inboxFunctionProps.environment.AWS_ENDPOINT_URL',
+      { pantherAccountIds: ['123456789012'], inboxFunctionProps: { environment: { AWS_ENDPOINT_URL: 'http://evil' } } },
+      /inboxFunctionProps.environment.AWS_ENDPOINT_URL would send the inbox processor’s AWS calls somewhere else/,
+    ],
+    [
+      'inboxFunctionProps.role',
+      { pantherAccountIds: ['123456789012'], inboxFunctionProps: { role: undefined as never } },
+      /inboxFunctionProps.role is the inbox processor’s own/,
+    ],
+    [
+      'inboxFunctionProps.timeout 1000 s',
+      { pantherAccountIds: ['123456789012'], inboxFunctionProps: { timeout: Duration.seconds(1000) } },
+      /inboxFunctionProps.timeout must be 1-900 seconds .*got 1000/,
+    ],
+    [
+      'inboxFunctionProps without the inbox',
+      { inboxFunctionProps: { memorySize: 1024 } },
+      /inboxFunctionProps applies to the inbox, which only pantherAccountIds creates/,
+    ],
+    [
+      'consumerFunctionProps.timeout',
+      { exampleConsumer: true, consumerFunctionProps: { timeout: Duration.seconds(3) } },
+      /consumerFunctionProps.timeout follows visibilityTimeout/,
+    ],
+    [
+      'consumerFunctionProps.environment.AWS_ENDPOINT_URL_SQS',
+      { exampleConsumer: true, consumerFunctionProps: { environment: { AWS_ENDPOINT_URL_SQS: 'http://evil' } } },
+      /consumerFunctionProps.environment.AWS_ENDPOINT_URL_SQS would send the example consumer’s AWS calls somewhere else/,
+    ],
+    [
+      'consumerFunctionProps without the example consumer',
+      { consumerFunctionProps: { memorySize: 256 } },
+      /consumerFunctionProps applies to the example consumer, which only exampleConsumer=true creates/,
     ],
     ['restApiProps.binaryMediaTypes', { restApiProps: { binaryMediaTypes: ['application/json'] } }, /binaryMediaTypes must include \*\/\*/],
     [
@@ -166,6 +216,29 @@ describe('queueProps, functionProps and restApiProps', () => {
   ])('refuse %s at synth, saying why', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
   });
+});
+
+it('merges inboxFunctionProps and consumerFunctionProps over their functions; an inbox timeout sets the inbox visibility to six times it', () => {
+  const { template } = build({
+    pantherAccountIds: ['123456789012'],
+    inboxFunctionProps: { memorySize: 1024, timeout: Duration.seconds(60), environment: { TEAM: 'secops' } },
+    exampleConsumer: true,
+    consumerFunctionProps: { memorySize: 256, description: 'Ours' },
+  });
+  const functions = Object.entries(template.findResources('AWS::Lambda::Function'));
+  const [, inbox] = functions.find(([id]) => id.includes('InboxProcessor'))!;
+  expect(inbox.Properties).toMatchObject({ MemorySize: 1024, Timeout: 60 });
+  expect(Object.keys(inbox.Properties.Environment.Variables)).toEqual(expect.arrayContaining(['TEAM', 'QUEUE_URL']));
+  const [, inboxQueue] = Object.entries(template.findResources('AWS::SQS::Queue')).find(([id]) => /InboxQueue/.test(id))!;
+  expect(inboxQueue.Properties.VisibilityTimeout).toBe(360);
+  const [, consumer] = functions.find(([id]) => id.includes('ExampleConsumer'))!;
+  expect(consumer.Properties).toMatchObject({ MemorySize: 256, Description: 'Ours', Timeout: 5 });
+});
+
+it('lists every refused setting in one error', () => {
+  expect(() => build({ functionProps: { memorySize: 2048, timeout: Duration.seconds(40) }, queueProps: { enforceSSL: false } })).toThrow(
+    /PantherAlertForwarder: 3 problems:\n- queueProps.enforceSSL .*\n- functionProps.memorySize .*\n- functionProps.timeout /,
+  );
 });
 
 it('applies FIFO high throughput to the FIFO queues and keeps it off the (standard) quarantine', () => {

@@ -81,8 +81,6 @@ describe('the app under cdk.json context', () => {
   it('keeps the pinned stateful logical ids and passes cdk-nag (synth throws on a finding)', () => {
     const ids = statefulIds(synthesized(cdkJsonContext, { routes: ROUTES }).template);
     expect(ids['AWS::SQS::Queue']).toEqual([
-      'ForwarderArchivingDeadLetterQueueD407642B',
-      'ForwarderArchivingQueueD04D2BC3',
       'ForwarderQueuesAlertQueue4ED83737',
       'ForwarderQueuesDeadLetterQueue850D7D98',
       'ForwarderQueuesQuarantineQueue54ECC3D9',

@@ -49,10 +49,16 @@ describe('the CDK app, with cdk-nag on as `cdk synth` runs it', () => {
       { routes: '[{"name":"paging","severities":["high"]}]' },
       /route "paging" severities: "high" is not one of INFO, LOW, MEDIUM, HIGH, CRITICAL/,
     ],
-    ['routes that are not JSON', { routes: '[{name:paging}]' }, /context routes must be JSON/],
-    ['fifo=1', { fifo: '1' }, /context fifo must be true or false, got "1"/],
-    ['exampleConsumer=yes', { exampleConsumer: 'yes' }, /context exampleConsumer must be true or false/],
-    ['noAlertHours=six', { noAlertHours: 'six' }, /context noAlertHours must be a number/],
+    ['routes that are not JSON', { routes: '[{name:paging}]' }, /cdk context: routes must be JSON/],
+    ['fifo=1', { fifo: '1' }, /cdk context: fifo must be true or false, got "1"/],
+    ['exampleConsumer=yes', { exampleConsumer: 'yes' }, /exampleConsumer must be true or false/],
+    ['noAlertHours=six', { noAlertHours: 'six' }, /noAlertHours must be a number/],
+    ['noAlertHours=48', { noAlertHours: '48' }, /noAlertHours must be a whole number of hours from 1 to 24, got 48/],
+    [
+      'inboxMaxConcurrency=1',
+      { pantherAccountId: '123456789012', inboxMaxConcurrency: '1' },
+      /inboxMaxConcurrency must be a whole number from 2 to 1000, got 1/,
+    ],
     ['consumerAccountIds=12345', { consumerAccountIds: '12345' }, /consumerAccountIds must be 12-digit AWS account ids, got "12345"/],
     [
       'allowedSourceIps=300.1.1.1',
@@ -60,7 +66,7 @@ describe('the CDK app, with cdk-nag on as `cdk synth` runs it', () => {
       /allowedSourceIps must be IPv4\/IPv6 addresses or CIDR blocks, got "300.1.1.1"/,
     ],
     ['consumerRoleArns=nope', { consumerRoleArns: 'nope' }, /consumerRoleArns must be IAM role ARNs .*, got "nope"/],
-    ['alarmEmail=ops', { alarmEmail: 'ops@example.com,ops' }, /context alarmEmail must be email addresses, got "ops"/],
+    ['alarmEmail=ops', { alarmEmail: 'ops@example.com,ops' }, /cdk context: alarmEmail must be email addresses, got "ops"/],
   ])('fails the synth on %s, naming it', (_name, context, message) => {
     expect(() => buildForwarderApp(new App({ context }))).toThrow(message);
   });
@@ -106,7 +112,7 @@ describe('the CDK app, with cdk-nag on as `cdk synth` runs it', () => {
     it('keeps every dead-letter queue and the quarantine 14 days, each with an age alarm', () => {
       const queues = template.findResources('AWS::SQS::Queue');
       const waiting = Object.entries(queues).filter(([id]) => /DeadLetterQueue|QuarantineQueue/.test(id));
-      expect(waiting.length).toBe(3); // the alert queue's and the archive queue's dead-letter queues, the quarantine
+      expect(waiting.length).toBe(2); // the alert queue's dead-letter queue, the quarantine
       for (const [id, queue] of waiting) {
         expect(queue.Properties.MessageRetentionPeriod).toBe(1_209_600);
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -178,5 +184,97 @@ describe('the CDK app, with cdk-nag on as `cdk synth` runs it', () => {
           .some((entry) => JSON.stringify(entry.data).includes('APIG3'));
       expect([acknowledged({}), acknowledged({ webAclArn })]).toEqual([true, false]);
     });
+  });
+});
+
+describe('synth tells everything at once', () => {
+  const failure = (context: Record<string, string>): string => {
+    try {
+      buildForwarderApp(new App({ context }));
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error(`no failure for ${JSON.stringify(context)}`);
+  };
+
+  it('refuses an unknown context key with the nearest known one', () => {
+    expect(failure({ alarmEmails: 'x@example.com' })).toBe('cdk context: unknown context key alarmEmails: did you mean alarmEmail?');
+    expect(failure({ pantherAccountIds: '123456789012' })).toMatch(
+      /unknown context key pantherAccountIds: did you mean pantherAccountId\?/,
+    );
+  });
+
+  it('lists the known keys for a key like none of them', () => {
+    expect(failure({ zzzzzzzzzzzzzzzz: '1' })).toMatch(
+      /unknown context key zzzzzzzzzzzzzzzz: the known keys are .*alarmEmail.*archiveScanCutoffBytes/,
+    );
+  });
+
+  it("takes CDK's own context: feature flags, the CLI's keys, cached lookups", () => {
+    const context = {
+      '@aws-cdk/core:newStyleStackSynthesis': 'true',
+      'aws-cdk:enableDiffNoFail': 'true',
+      'aws:cdk:enable-path-metadata': 'true',
+      'cli-telemetry': 'false',
+      'acknowledged-issue-numbers': '[]',
+      'availability-zones:account=111111111111:region=eu-west-1': '["eu-west-1a"]',
+    };
+    expect(() => buildForwarderApp(new App({ context }))).not.toThrow();
+  });
+
+  it('gives two bad props as one error listing both', () => {
+    expect(failure({ fifo: 'yes', consumerAccountIds: '12345' })).toBe(
+      [
+        'cdk context: 2 problems:',
+        'fifo must be true or false, got "yes"',
+        'consumerAccountIds must be 12-digit AWS account ids, got "12345"',
+      ].join('\n- '),
+    );
+  });
+
+  /** One bad context per check the app runs. */
+  const BAD: Record<string, string>[] = [
+    { fifo: '1' },
+    { noAlertHours: 'six' },
+    { noAlertHours: '30' },
+    { routes: '[{name:paging}]' },
+    { routes: '[{"name":"paging","severities":["high"]}]' },
+    { alarmEmail: 'ops' },
+    { allowedSourceIps: '300.1.1.1' },
+    { consumerAccountIds: '1' },
+    { consumerRoleArns: 'nope' },
+    { pantherAccountId: '1' },
+    { invalidPayloads: 'drop' },
+    { inboxMaxConcurrency: '5' },
+    { pantherAccountId: '123456789012', inboxMaxConcurrency: '1001' },
+    { webhook: 'false' },
+    { webhook: 'false', pantherAccountId: '123456789012', allowedSourceIps: '203.0.113.7', domainName: 'a.example.com' },
+    { archive: 'false', archiveDays: '400', archiveLock: 'true', archiveScanCutoffBytes: '20000000' },
+    { archiveDays: '10', archiveScanCutoffBytes: '10' },
+    { domainName: 'alerts.example.com' },
+    { certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' },
+    { domainName: 'not a domain', certificateArn: 'abc' },
+    { webAclArn: 'nope' },
+    { alarmEmails: 'a@b.c', webHook: 'false' },
+  ];
+
+  it('names only keys that exist, in every problem of every check', () => {
+    const known = failure({ zzzzzzzzzzzzzzzz: '1' }).split('the known keys are ')[1]!.split(', ');
+    /** Words in the messages that look like keys but are values or AWS's own names. */
+    const NOT_KEYS = ['createdAt', 'dedupKey'];
+    const strangers: string[] = [];
+    for (const context of BAD) {
+      const problems = failure(context)
+        .replace(/^cdk context: (\d+ problems:\n- )?/, '')
+        .split('\n- ');
+      for (const problem of problems) {
+        if (problem.startsWith('unknown context key')) continue;
+        const words = [problem.split(/[ :]/)[0]!, ...(problem.replace(/"[^"]*"/g, '').match(/\b[a-z]+[A-Z]\w*\b/g) ?? [])];
+        strangers.push(
+          ...words.filter((word) => !known.includes(word) && !NOT_KEYS.includes(word)).map((word) => `${word} in: ${problem}`),
+        );
+      }
+    }
+    expect(strangers).toEqual([]);
   });
 });

@@ -141,9 +141,9 @@ describe('ForwarderMonitoring', () => {
   });
 
   it('notifies the given topic on alarm and on recovery, from every alarm', () => {
-    // For the alert and the archive pair: dead letters, their expiry, a stale queue; quarantine and its
-    // expiry, unauthorized, refused, stale secret, receiver errors, archive processor errors, no alerts.
-    expect(monitoring.alarms).toHaveLength(14);
+    // For the alert pair: dead letters, their expiry, a stale queue; quarantine and its expiry,
+    // unauthorized, refused, stale secret, receiver errors, no alerts.
+    expect(monitoring.alarms).toHaveLength(10);
     expect(Object.keys(template.findResources('AWS::SNS::Topic'))).toHaveLength(1);
     for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
       expect(alarm.Properties.AlarmActions).toEqual([ref('AWS::SNS::Topic', 'Topic')]);

@@ -17,3 +17,21 @@ describe('the package entry point', () => {
     expect(typeof PantherAlertForwarder).toBe('function');
   });
 });
+
+it('still exports every construct it did, the archive pipeline aside (the doors write the archive now)', async () => {
+  const entry = await import('../../lib');
+  for (const name of [
+    'AlertArchive',
+    'AlertQueues',
+    'ExampleConsumer',
+    'ForwarderMonitoring',
+    'PantherAlertForwarder',
+    'PantherAlertForwarderStack',
+    'PantherInbox',
+    'WebhookReceiver',
+    'isAwsDateTime',
+  ]) {
+    expect([name, typeof (entry as Record<string, unknown>)[name]]).toEqual([name, 'function']);
+  }
+  expect('ArchivePipeline' in entry).toBe(false);
+});

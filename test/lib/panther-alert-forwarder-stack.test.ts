@@ -53,3 +53,17 @@ describe('PantherAlertForwarderStack route outputs', () => {
     expect(routed.findOutputs('RouteOnCallQueueArn').RouteOnCallQueueArn!.Value).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
   });
 });
+
+describe('console links', () => {
+  it("point at the console of the stack's partition: a mapping on AWS::Partition", () => {
+    expect(template.toJSON().Mappings.ConsoleHost).toEqual({
+      aws: { host: 'console.aws.amazon.com' },
+      'aws-cn': { host: 'console.amazonaws.cn' },
+      'aws-us-gov': { host: 'console.amazonaws-us-gov.com' },
+    });
+    const url = JSON.stringify(template.findOutputs('DashboardUrl').DashboardUrl!.Value);
+    expect(url).toContain(JSON.stringify({ 'Fn::FindInMap': ['ConsoleHost', { Ref: 'AWS::Partition' }, 'host'] }));
+    expect(url).toContain('/cloudwatch/home?region=eu-west-1#dashboards:name=');
+    expect(url).not.toContain('console.aws.amazon.com/');
+  });
+});

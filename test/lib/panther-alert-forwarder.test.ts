@@ -16,7 +16,7 @@ const template = synth((stack) => {
   forwarder = new PantherAlertForwarder(stack, 'Forwarder');
 });
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
-/** The statements of the receiver's role (other functions, e.g. the archive processor, have their own). */
+/** The statements of the receiver's role (other functions, e.g. the inbox processor, have their own). */
 const statementsOf = (tpl: Template): Statement[] =>
   Object.values(tpl.findResources('AWS::IAM::Policy'))
     .filter((p) => JSON.stringify(p.Properties.Roles).includes('WebhookReceiverRole'))
@@ -114,18 +114,13 @@ describe('PantherAlertForwarder defaults', () => {
     });
   });
 
-  it('lets the receiver call sqs:SendMessage on the alert, quarantine and archive queues and nothing else on SQS', () => {
+  it('lets the receiver call sqs:SendMessage on the alert and quarantine queues and nothing else on SQS', () => {
     const sqsStatements = statementsOf(template).filter((s) => [s.Action].flat().some((a) => a.startsWith('sqs:')));
     expect(sqsStatements).toEqual([
       expect.objectContaining({
         Effect: 'Allow',
         Action: 'sqs:SendMessage',
         Resource: [{ 'Fn::GetAtt': [queueLogicalId('AlertQueue'), 'Arn'] }, { 'Fn::GetAtt': [queueLogicalId('QuarantineQueue'), 'Arn'] }],
-      }),
-      expect.objectContaining({
-        Effect: 'Allow',
-        Action: 'sqs:SendMessage',
-        Resource: { 'Fn::GetAtt': [queueLogicalId('ArchivingQueue'), 'Arn'] },
       }),
     ]);
   });
@@ -138,7 +133,7 @@ describe('PantherAlertForwarder defaults', () => {
     expect(roles[0]!.Properties.ManagedPolicyArns).toBeUndefined();
     const actions = statementsOf(template).flatMap((s) => [s.Action].flat());
     expect(actions.sort()).toEqual(
-      ['logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue', 'sqs:SendMessage', 'sqs:SendMessage'].sort(),
+      ['logs:CreateLogStream', 'logs:PutLogEvents', 's3:PutObject', 'secretsmanager:GetSecretValue', 'sqs:SendMessage'].sort(),
     );
   });
 
@@ -191,7 +186,7 @@ describe('PantherAlertForwarder defaults', () => {
     expect(format).not.toMatch(/input\.body|requestOverride|\.header|Authorization/i);
     expect(stage.Properties.MethodSettings).toEqual([expect.objectContaining({ DataTraceEnabled: false })]);
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(logGroups.length).toBe(3); // the receiver's, the access log, the archive processor's
+    expect(logGroups.length).toBe(2); // the receiver's, the access log
     for (const group of logGroups) expect(group.Properties.RetentionInDays).toBe(365);
   });
 
@@ -258,8 +253,11 @@ describe('PantherAlertForwarder props', () => {
       expect(queue.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] });
     }
     const kmsActions = statementsOf(custom).filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:')));
-    // The queues' key, to send to the alert, quarantine and archive queues; nothing else.
-    expect(kmsActions).toEqual([expect.objectContaining({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'] })]);
+    // The queues' key, to send to the alert and quarantine queues; a data key through S3 for the archive; nothing else.
+    expect(kmsActions).toEqual([
+      expect.objectContaining({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'] }),
+      expect.objectContaining({ Action: 'kms:GenerateDataKey', Condition: { StringEquals: { 'kms:ViaService': expect.anything() } } }),
+    ]);
   });
 
   it('lets only the allowlisted source IPs invoke the API', () => {

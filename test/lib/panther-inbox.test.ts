@@ -95,10 +95,7 @@ describe('-c webhook=false', () => {
     expect(types.filter((type) => type.startsWith('AWS::ApiGateway::'))).toEqual([]);
     expect(types).not.toContain('AWS::SecretsManager::Secret');
     const functions = Object.entries(only.findResources('AWS::Lambda::Function'));
-    expect(functions.map(([id]) => id).sort()).toEqual([
-      expect.stringContaining('ArchivingProcessor'),
-      expect.stringContaining('InboxProcessor'),
-    ]);
+    expect(functions.map(([id]) => id).sort()).toEqual([expect.stringContaining('InboxProcessor')]);
     expect(only.findOutputs('WebhookUrl')).toEqual({});
     expect(only.findOutputs('InboxQueueUrl')).not.toEqual({});
     expect(() => privateApp.synth()).not.toThrow();
@@ -120,10 +117,39 @@ describe('-c webhook=false', () => {
 
 describe('checked at synth', () => {
   it.each([
-    [{ pantherAccountId: '123' }, /pantherAccountIds must be 12-digit AWS account ids \(Panther's; context pantherAccountId\), got "123"/],
-    [{ webhook: 'false' }, /webhook false needs pantherAccountIds/],
+    [{ pantherAccountId: '123' }, /cdk context: pantherAccountId must be 12-digit AWS account ids \(Panther's\), got "123"/],
+    [{ webhook: 'false' }, /webhook false needs pantherAccountId: /],
     [{ webhook: 'false', pantherAccountId: PANTHER, allowedSourceIps: '203.0.113.7' }, /allowedSourceIps applies to the webhook/],
   ])('%j fails, naming it', (context, message) => {
     expect(() => synth(context)).toThrow(message);
+  });
+});
+
+describe('the inbox cannot starve the webhook', () => {
+  const mappingOf = (t: Template) => Object.values(t.findResources('AWS::Lambda::EventSourceMapping'))[0]!.Properties;
+
+  it('caps its event source at 5 concurrent processors by default', () => {
+    expect(mappingOf(template).ScalingConfig).toEqual({ MaximumConcurrency: 5 });
+  });
+
+  it('takes -c inboxMaxConcurrency from 2 to 1000', () => {
+    expect(mappingOf(synth({ pantherAccountId: PANTHER, inboxMaxConcurrency: '2' }).template).ScalingConfig).toEqual({
+      MaximumConcurrency: 2,
+    });
+    expect(mappingOf(synth({ pantherAccountId: PANTHER, inboxMaxConcurrency: '1000' }).template).ScalingConfig).toEqual({
+      MaximumConcurrency: 1000,
+    });
+  });
+
+  it.each([['1'], ['1001'], ['2.5']])('refuses inboxMaxConcurrency=%s at synth', (value) => {
+    expect(() => synth({ pantherAccountId: PANTHER, inboxMaxConcurrency: value })).toThrow(
+      /inboxMaxConcurrency must be a whole number from 2 to 1000/,
+    );
+  });
+
+  it('refuses inboxMaxConcurrency without an inbox', () => {
+    expect(() => synth({ inboxMaxConcurrency: '10' })).toThrow(
+      /inboxMaxConcurrency applies to the inbox, which only pantherAccountId creates/,
+    );
   });
 });

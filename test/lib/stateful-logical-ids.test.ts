@@ -20,8 +20,6 @@ const idsOf = (type: string) =>
 describe('stateful logical ids', () => {
   it('keeps every queue', () => {
     expect(idsOf('AWS::SQS::Queue')).toEqual([
-      'ForwarderArchivingDeadLetterQueueD407642B',
-      'ForwarderArchivingQueueD04D2BC3',
       'ForwarderInboxDeadLetterQueueEEF75E0F',
       'ForwarderInboxQueueBE9BC133',
       'ForwarderQueuesAlertQueue4ED83737',
@@ -44,13 +42,18 @@ describe('stateful logical ids', () => {
     ]);
   });
 
+  it('keeps the archive’s Glue database and table and its Athena workgroup (analysts’ saved names, its query history)', () => {
+    expect(idsOf('AWS::Glue::Database')).toEqual(['ForwarderArchiveDatabaseDC0E5B7B']);
+    expect(idsOf('AWS::Glue::Table')).toEqual(['ForwarderArchiveTableD3F03647']);
+    expect(idsOf('AWS::Athena::WorkGroup')).toEqual(['ForwarderArchiveWorkGroup8E6D8D6F']);
+  });
+
   it('keeps the log groups that hold the functions and access logs', () => {
     expect(idsOf('AWS::Logs::LogGroup')).toEqual(
       expect.arrayContaining([
         'ForwarderWebhookApiAccessLogs1725555C',
         'ForwarderWebhookReceiverLogsD1B5EDCA',
         'ForwarderInboxProcessorLogs0F99CA6C',
-        'ForwarderArchivingProcessorLogs7DC890CA',
       ]),
     );
   });

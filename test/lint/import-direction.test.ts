@@ -61,6 +61,27 @@ describe('the import-direction check', () => {
     expect(result.output).toContain(rule);
   });
 
+  it('fails on a core module only the CLI reaches (core-serves-functions): it belongs in cli/', async () => {
+    const result = await cruise({
+      'functions/receiver.ts': "import { decide } from './core/decide';\nexport const handler = decide;\n",
+      'functions/core/decide.ts': 'export const decide = 1;\n',
+      'cli/replay.ts': "import { inParallel } from '../functions/core/in-parallel';\nexport const run = inParallel;\n",
+      'functions/core/in-parallel.ts': 'export const inParallel = 1;\n',
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/core-serves-functions: functions\/core\/in-parallel\.ts/);
+    expect(result.output).not.toMatch(/core-serves-functions: functions\/core\/decide\.ts/);
+  });
+
+  it('passes a core module the CLI shares with a function', async () => {
+    const result = await cruise({
+      'functions/receiver.ts': "import { decide } from './core/decide';\nexport const handler = decide;\n",
+      'cli/replay.ts': "import { decide } from '../functions/core/decide';\nexport const run = decide;\n",
+      'functions/core/decide.ts': 'export const decide = 1;\n',
+    });
+    expect(result).toMatchObject({ code: 0 });
+  });
+
   it('passes the same tree with the import pointing the right way', async () => {
     const result = await cruise({
       'lib/construct.ts': "import { x } from '../functions/core/settings';\nexport const y = x;\n",

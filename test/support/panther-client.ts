@@ -38,4 +38,4 @@ export async function deliverLikePanther(
   return { body, attempts, delivered: false };
 }
 
-export { inParallel } from '../../functions/core/in-parallel';
+export { inParallel } from '../../cli/in-parallel';
