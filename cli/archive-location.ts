@@ -1,6 +1,6 @@
 /** Where tail and stats find the archive: the options, else the archive's own variables, else local mode's. */
 import { checkArchivePrefix, DEFAULT_ARCHIVE_PREFIX } from '../functions/core/archive-key';
-import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
+import { LOCAL_SETTINGS as SETTINGS } from '../functions/runtime/local-aws';
 import { archiveS3Client } from './replay';
 import { localModeEndpoint } from './sqs-client';
 

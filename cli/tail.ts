@@ -13,7 +13,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { partitionOf } from '../functions/core/archive-key';
-import { inParallel } from '../functions/core/in-parallel';
+import { inParallel } from './in-parallel';
 import { describeError } from '../functions/runtime/errors';
 import { type ArchivedRead, HOUR_MS, listPages, readArchived } from './archive-reader';
 

@@ -10,7 +10,7 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { inParallel } from '../../functions/core/in-parallel';
+import { inParallel } from '../../cli/in-parallel';
 import { localS3Client, localSqsClient } from '../../functions/runtime/local-aws';
 import { baseAlert } from '../corpus/panther-payloads';
 import { archivedObjectOf, freshName, freshQueue } from '../support/archive';
