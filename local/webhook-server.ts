@@ -12,6 +12,7 @@ import { authenticate, refuseMissingHeader, SECRET_UNAVAILABLE_REPLY } from '../
 import type { ProxyHandler } from '../functions/runtime/create-receiver';
 import { toProxyResult } from '../functions/runtime/middleware';
 import type { SecretSource } from '../functions/runtime/secret-source';
+import { foreignRequest, refuse } from './local-only';
 
 export type { ProxyHandler };
 
@@ -125,6 +126,12 @@ async function serve(
   handler: ProxyHandler,
   refuseStranger: RefuseStranger,
 ): Promise<{ statusCode: number; body?: Buffer }> {
+  // Panther (through a tunnel that rewrites Host) and the CLI send neither browser headers nor another Host.
+  const refusal = foreignRequest(req.headers, listeningHost(req));
+  if (refusal !== undefined) {
+    refuse(res, refusal);
+    return { statusCode: 403 };
+  }
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   if (path !== SETTINGS.route) return send(res, 404, { message: `Not found. Panther posts to ${SETTINGS.route}` });
   if (req.method !== 'POST') return send(res, 405, { message: 'Method not allowed. Use POST' }, { allow: 'POST' });
@@ -143,6 +150,12 @@ async function serve(
     return send(res, 502, { message: 'Internal server error' });
   }
   return { statusCode: answer(res, result), body: body.bytes };
+}
+
+/** The `address:port` this request came in on, as a client addressing it by its printed URL writes it. */
+function listeningHost(req: IncomingMessage): string {
+  const { localAddress = '', localPort } = req.socket;
+  return `${localAddress.includes(':') ? `[${localAddress}]` : localAddress}:${localPort}`;
 }
 
 /** Writes the handler's (or the stranger check's) result as the HTTP answer; returns its status. */
