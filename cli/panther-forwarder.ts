@@ -1,5 +1,5 @@
 /**
- * `npx panther-forwarder <command>`: the tools a person uses around the forwarder, locally or
+ * `npx --no panther-forwarder <command>`: the tools a person uses around the forwarder, locally or
  * against a deployed stack. Exit codes: 0 success, 1 the thing checked failed, 2 usage error.
  */
 import { readFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { queueStats, statsTable } from './stats';
 import { tailQueue } from './tail';
 import { pantherTestAlert } from './test-alert';
 
-const USAGE = `Usage: npx panther-forwarder <command> [options]
+const USAGE = `Usage: npx --no panther-forwarder <command> [options]
 
 Commands:
   send-test-alert [--url URL] [--header 'Name: value']... [--file alert.json]

@@ -169,11 +169,11 @@ async function main(): Promise<void> {
   console.log(`SQS endpoint: ${sqsEndpoint}`);
   if (archive) console.log(`S3 endpoint: ${process.env.AWS_ENDPOINT_URL_S3}`);
   console.log(`Header: ${header}`);
-  console.log(`Ready. In another terminal: npx panther-forwarder send-test-alert --header '${header}'`);
-  if (inbox) console.log(`  (or as Panther's SQS destination: npx panther-forwarder send-test-alert --queue-url ${inbox.queueUrl})`);
+  console.log(`Ready. In another terminal: npx --no panther-forwarder send-test-alert --header '${header}'`);
+  if (inbox) console.log(`  (or as Panther's SQS destination: npx --no panther-forwarder send-test-alert --queue-url ${inbox.queueUrl})`);
   // tail finds the alert queue (standard or FIFO) and each route's queue by itself.
-  console.log(`then: npx panther-forwarder tail${embedded ? '' : ` --queue-url ${process.env.QUEUE_URL}`}      (Ctrl-C stops)`);
-  if (embedded) for (const route of routes) console.log(`  or: npx panther-forwarder tail --route ${route.name}`);
+  console.log(`then: npx --no panther-forwarder tail${embedded ? '' : ` --queue-url ${process.env.QUEUE_URL}`}      (Ctrl-C stops)`);
+  if (embedded) for (const route of routes) console.log(`  or: npx --no panther-forwarder tail --route ${route.name}`);
 
   await stopSignal;
   server.closeAllConnections();
