@@ -226,6 +226,19 @@ describe('local mode answers only local tools', () => {
     expect(local.output.join('\n')).not.toContain('FORGED');
   }, 30_000);
 
+  it('logs a quarantined request with the reason the receiver gave (after the checks above: it queues)', async () => {
+    const [name, value] = [local.printed.Header!.split(': ')[0]!, local.printed.Header!.split(': ')[1]!];
+    const answer = await postBody(local.printed['Webhook URL']!, JSON.stringify({ not: 'an alert' }), { [name]: value });
+    expect(answer.status).toBe(202);
+    const { error } = JSON.parse(answer.body) as { error: string };
+    expect(error.length).toBeGreaterThan(0);
+    const deadline = Date.now() + 5_000;
+    while (!local.output.some((line) => / POST \/alerts 202 /.test(line)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    const logged = local.output.find((line) => / POST \/alerts 202 /.test(line));
+    expect(logged).toContain(` reason=${JSON.stringify(error)} `);
+  });
+
   it('has its Secrets Manager stand-in refuse a page and a rebinding Host, and serve the SDK', async () => {
     const secrets = await startEmbeddedSecrets({ 'local/secret': 'value' });
     try {
