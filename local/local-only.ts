@@ -20,16 +20,26 @@ function browserMark(headers: IncomingHttpHeaders): string | undefined {
 }
 
 /**
- * Why this request is refused, or undefined to serve it. `host` is the `name:port` the server printed
- * (its endpoint's host); no other Host is ours, so a rebinding page's `evil.example:PORT` is refused.
+ * Why this request is refused, or undefined to serve it. `host` is the `name:port` the server printed.
+ * A rebinding page's requests carry its own name (`evil.example:PORT`): the Host's name must be the
+ * printed one, or `localhost` / `*.localhost` (which browsers resolve to loopback themselves, so no
+ * page can rebind them; fauxqs's queue URLs name `sqs.<region>.localhost`). The port is not checked:
+ * a page cannot forge it, and a TCP forwarder (`ssh -L`, a test's fault proxy) changes it.
  */
 export function foreignRequest(headers: IncomingHttpHeaders, host: string): string | undefined {
   const mark = browserMark(headers);
   if (mark !== undefined) return `a browser's ${mark} header: local mode answers only local tools`;
-  if (headers.host?.toLowerCase() !== host.toLowerCase()) {
+  const name = hostName(headers.host ?? '');
+  if (name !== hostName(host) && name !== 'localhost' && !name.endsWith('.localhost')) {
     return `Host ${JSON.stringify(headers.host ?? '')} is not ${host}: local mode answers only requests addressed to it`;
   }
   return undefined;
+}
+
+/** The name part of a Host header (`name:port`, `[v6]:port`), lower-cased; empty when there is none. */
+function hostName(host: string): string {
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
+  return name.toLowerCase();
 }
 
 /** The refusal, 403 with the reason, closing the connection (the body, if any, stays unread). */

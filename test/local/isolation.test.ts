@@ -199,7 +199,14 @@ describe('local mode answers only local tools', () => {
     for (const fetchMetadata of fetchMetadataOfPages) {
       expect((await rawRequest(`${endpoint()}/`, 'POST', { ...sqsJson, ...fetchMetadata }, receive)).status).toBe(403);
     }
-    // The same request from a tool (no browser header, our Host) is served.
+    // From a tool (no browser header) addressed to a loopback name, through a forwarder's port too, it is served.
+    for (const host of [`localhost:${new URL(endpoint()).port}`, 'sqs.us-east-1.localhost:1', '127.0.0.1:1']) {
+      expect((await rawRequest(`${endpoint()}/`, 'POST', { ...sqsJson, host }, receive)).status).toBe(200);
+    }
+    for (const host of ['127.0.0.1.evil.example', 'localhost.evil.example:80', '[::1]:1']) {
+      expect((await rawRequest(`${endpoint()}/`, 'POST', { ...sqsJson, host }, receive)).status).toBe(403);
+    }
+    // And addressed as printed.
     expect((await rawRequest(`${endpoint()}/`, 'POST', sqsJson, receive)).status).toBe(200);
   });
 

@@ -56,8 +56,7 @@ export async function startFaultProxy(target: string, { slowMs = 1_000 }: { slow
   /** Forwards the request; `stall` keeps back all (`headers`) or the second half (`body`) of the answer's body. */
   const pass = (req: IncomingMessage, res: ServerResponse, body: Buffer, stall?: 'headers' | 'body') => {
     const out = forward(
-      // Addressed to the server, as a transparent hop: local mode's servers answer only their own Host.
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         if (stall === undefined) return void answer.pipe(res);
