@@ -261,7 +261,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof UsageError) {
       // The reason and where the rest is: the whole help would push the reason off the screen.
-      console.error(`panther-forwarder: ${error.message.replace(/\s*\n\s*/g, ' ')} (see: npx --no panther-forwarder --help)`);
+      console.error(`panther-forwarder: ${error.message.replace(/\s*\n\s*/g, ' ')} (see --help)`);
       process.exitCode = 2;
     } else {
       console.error(`panther-forwarder: ${error instanceof Error ? error.message : String(error)}`);

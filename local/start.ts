@@ -43,6 +43,8 @@ import { startEmbeddedSqsThread } from './sqs-thread';
 import { createWebhookServer, logLine, refuseStrangers, type ProxyHandler } from './webhook-server';
 
 const HOST = '127.0.0.1';
+/** The CLI as this clone runs it: at once, from source (`npx` would first rebuild the project into its cache). */
+const CLI = 'node cli/panther-forwarder.cjs';
 /** The processors' timeout: a sixth of their queues' visibility timeout, AWS's rule for an SQS-triggered function. */
 const PROCESSOR_TIMEOUT_MS = (SETTINGS.visibilityTimeoutSeconds * 1000) / 6;
 
@@ -169,11 +171,11 @@ async function main(): Promise<void> {
   console.log(`SQS endpoint: ${sqsEndpoint}`);
   if (archive) console.log(`S3 endpoint: ${process.env.AWS_ENDPOINT_URL_S3}`);
   console.log(`Header: ${header}`);
-  console.log(`Ready. In another terminal: npx --no panther-forwarder send-test-alert --header '${header}'`);
-  if (inbox) console.log(`  (or as Panther's SQS destination: npx --no panther-forwarder send-test-alert --queue-url ${inbox.queueUrl})`);
+  console.log(`Ready. In another terminal: ${CLI} send-test-alert --header '${header}'`);
+  if (inbox) console.log(`  (or as Panther's SQS destination: ${CLI} send-test-alert --queue-url ${inbox.queueUrl})`);
   // tail finds the alert queue (standard or FIFO) and each route's queue by itself.
-  console.log(`then: npx --no panther-forwarder tail${embedded ? '' : ` --queue-url ${process.env.QUEUE_URL}`}      (Ctrl-C stops)`);
-  if (embedded) for (const route of routes) console.log(`  or: npx --no panther-forwarder tail --route ${route.name}`);
+  console.log(`then: ${CLI} tail${embedded ? '' : ` --queue-url ${process.env.QUEUE_URL}`}      (Ctrl-C stops)`);
+  if (embedded) for (const route of routes) console.log(`  or: ${CLI} tail --route ${route.name}`);
 
   await stopSignal;
   server.closeAllConnections();

@@ -16,7 +16,7 @@ describe('usage errors', () => {
       expect(stdout).toBe('');
       const lines = stderr.trimEnd().split('\n');
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^panther-forwarder: .* \(see: npx --no panther-forwarder --help\)$/);
+      expect(lines[0]).toMatch(/^panther-forwarder: .* \(see --help\)$/);
       expect(lines[0]).toContain(`panther-forwarder: ${problem}`);
     },
     30_000,

@@ -71,7 +71,7 @@ async function cliTable(): Promise<Map<string, Set<string>>> {
   return table;
 }
 
-/** Every CLI invocation written in the documents: after `npx --no panther-forwarder`, or a code span starting with a command. */
+/** Every CLI invocation written in the documents: after `npx --no panther-forwarder` or `node cli/panther-forwarder.cjs`, or a code span starting with a command. */
 function documentedInvocations(commands: readonly string[]): Array<{ where: string; words: string[] }> {
   const startsWithCommand = new RegExp(`\`((?:${commands.join('|')}) [^\`]*)\``, 'g');
   return DOCUMENTS.flatMap((file) =>
@@ -79,7 +79,9 @@ function documentedInvocations(commands: readonly string[]): Array<{ where: stri
       .split('\n')
       .flatMap((line, n) => {
         const where = `${file}:${n + 1}`;
-        const afterNpx = [...line.matchAll(/npx --no panther-forwarder ([^`\n#(]*)/g)].map((match) => match[1]!);
+        const afterNpx = [...line.matchAll(/(?:npx --no panther-forwarder|node cli\/panther-forwarder\.cjs) ([^`\n#(]*)/g)].map(
+          (match) => match[1]!,
+        );
         const spans = [...line.matchAll(startsWithCommand)].map((match) => match[1]!);
         return [...afterNpx, ...spans].map((invocation) => ({ where, words: invocation.trim().split(/\s+/) }));
       }),

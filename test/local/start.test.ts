@@ -151,7 +151,9 @@ describe('npm start with an existing SQS', () => {
     });
     expect(local.printed['SQS endpoint']).toBe(sqsServer.printed['SQS endpoint']);
     // The tail hint names the queue in use: local mode's own lookup would not find it.
-    expect(local.printed.then).toBe(`npx --no panther-forwarder tail --queue-url ${sqsServer.printed['Queue URL']}      (Ctrl-C stops)`);
+    expect(local.printed.then).toBe(
+      `node cli/panther-forwarder.cjs tail --queue-url ${sqsServer.printed['Queue URL']}      (Ctrl-C stops)`,
+    );
     expect((await cli(['send-test-alert', '--url', local.printed['Webhook URL']!, '--header', local.printed.Header!])).code).toBe(0);
     const [message] = await drainQueue(localSqsClient(sqsServer.printed['SQS endpoint']!), sqsServer.printed['Queue URL']!, {
       expected: 1,
