@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The CDK app (`npx cdk deploy` runs this): builds it and nothing else. Options: lib/forwarder-app.ts.
+ * The CDK app (`npx --no cdk deploy` runs this): builds it and nothing else. Options: lib/forwarder-app.ts.
  * A problem with the options is the user's to fix, not a crash: its message alone, and exit code 1.
  */
 import { App } from 'aws-cdk-lib';

@@ -1,5 +1,5 @@
 /**
- * `npx panther-forwarder <command>`: the tools a person uses around the forwarder, locally or
+ * `npx --no panther-forwarder <command>`: the tools a person uses around the forwarder, locally or
  * against a deployed stack. Exit codes: 0 success, 1 the thing checked failed, 2 usage error.
  */
 import { Console } from 'node:console';
@@ -28,7 +28,7 @@ import { tailArchive } from './tail';
 import { TAKE_HELP, takeFromQueue } from './take';
 import { pantherTestAlert } from './test-alert';
 
-const USAGE = `Usage: npx panther-forwarder <command> [options]
+const USAGE = `Usage: npx --no panther-forwarder <command> [options]
 
 Commands:
   send-test-alert [--url URL] [--header 'Name: value']... [--file alert.json]
@@ -354,7 +354,8 @@ export function runCli(argv: readonly string[], io: CliIo): Promise<number> {
       return await dispatch(argv);
     } catch (error) {
       if (error instanceof UsageError) {
-        console.error(`panther-forwarder: ${error.message}\n\n${USAGE}`);
+        // The reason and where the rest is: the whole help would push the reason off the screen.
+        console.error(`panther-forwarder: ${error.message.replace(/\s*\n\s*/g, ' ')} (see --help)`);
         return 2;
       }
       console.error(`panther-forwarder: ${error instanceof Error ? error.message : String(error)}`);

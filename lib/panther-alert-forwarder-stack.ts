@@ -91,7 +91,7 @@ export class PantherAlertForwarderStack extends Stack {
         value: `${archive.database}.${archive.table}`,
       });
       command('ArchiveReplayCommand', 'Sends the alerts archived in a time window to a queue again', [
-        'npx panther-forwarder replay --bucket ',
+        'npx --no panther-forwarder replay --bucket ',
         archive.bucket.bucketName,
         ` --prefix ${archive.prefix} --since <ISO time> --until <ISO time> --to <queue URL>`,
       ]);
@@ -110,7 +110,7 @@ export class PantherAlertForwarderStack extends Stack {
       'QuarantineRedriveCommand',
       'After a schema fix: moves quarantined bodies that are alerts now to the alert queue and the routes they match',
       [
-        'npx panther-forwarder redrive --from ',
+        'npx --no panther-forwarder redrive --from ',
         quarantineQueue.queueUrl,
         ' --to ',
         alertQueue.queueUrl,

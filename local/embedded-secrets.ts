@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { foreignRequest, refuse } from './local-only';
 
 export interface EmbeddedSecrets {
   readonly endpoint: string;
@@ -18,7 +19,10 @@ export interface EmbeddedSecrets {
 export async function startEmbeddedSecrets(initial: Record<string, string>, port = 0): Promise<EmbeddedSecrets> {
   const secrets = new Map(Object.entries(initial));
   let reads = 0;
+  let endpointHost = ''; // known once listening; nothing is served before
   const server = createServer((req, res) => {
+    const refusal = foreignRequest(req.headers, endpointHost);
+    if (refusal !== undefined) return refuse(res, refusal);
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -55,8 +59,9 @@ export async function startEmbeddedSecrets(initial: Record<string, string>, port
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const { port: bound } = server.address() as AddressInfo;
+  endpointHost = `127.0.0.1:${bound}`;
   return {
-    endpoint: `http://127.0.0.1:${bound}`,
+    endpoint: `http://${endpointHost}`,
     put: (secretId, secretString) => void secrets.set(secretId, secretString),
     reads: () => reads,
     stop: () => {

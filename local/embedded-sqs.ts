@@ -5,11 +5,13 @@
  * Run on its own (`node --import tsx local/embedded-sqs.ts`), it prints `SQS endpoint: …` and stops on SIGTERM/SIGINT.
  */
 import { existsSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { SQS_REFUSES } from '../functions/core/sqs-text';
 import { LOCAL_REGION, LOCAL_SETTINGS as SETTINGS, localSqsClient } from '../functions/runtime/local-aws';
+import { foreignRequest } from './local-only';
 
 export interface EmbeddedSqs {
   readonly endpoint: string;
@@ -21,10 +23,40 @@ export async function startEmbeddedSqs(port: number, host = '127.0.0.1'): Promis
   const { buildApp } = await import('fauxqs');
   await acceptCharactersRealSqsAccepts();
   const app = buildApp({ logger: false, defaultRegion: LOCAL_REGION });
+  let endpointHost = ''; // known once listening (port 0 picks one); nothing is served before
+  // A hook in fauxqs's own server (in its thread), run before any body is read: no second hop.
+  // fauxqs's types do not resolve through this dynamic import (app is `any`): the parts used, typed here.
+  app.addHook('onRequest', (request: { headers: IncomingHttpHeaders }, reply: HookReply, done: () => void) => {
+    const refusal = foreignRequest(request.headers, endpointHost) ?? unusedApi(request.headers['content-type']);
+    if (refusal === undefined) return done();
+    reply
+      .code(403)
+      .header('connection', 'close')
+      .send({ message: `Forbidden: ${refusal}` });
+  });
   await app.listen({ port, host });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('fauxqs did not bind a TCP port');
-  return { endpoint: `http://${host}:${address.port}`, stop: () => app.close() };
+  endpointHost = `${host}:${address.port}`;
+  return { endpoint: `http://${endpointHost}`, stop: () => app.close() };
+}
+
+/** What the hook uses of fastify's reply. */
+interface HookReply {
+  code(status: number): HookReply;
+  header(name: string, value: string): HookReply;
+  send(body: object): HookReply;
+}
+
+/**
+ * fauxqs also serves SNS (and STS's GetCallerIdentity) as form-encoded POSTs, a body a page can send
+ * cross-site without a preflight; an SNS subscription would deliver into our queues. Local mode uses
+ * SQS (AWS JSON) and S3 only, and neither sends a form: refuse every form body.
+ */
+function unusedApi(contentType: string | undefined): string | undefined {
+  const type = (contentType ?? '').toLowerCase();
+  const isForm = type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data');
+  return isForm ? 'a form body (SNS and other form-encoded APIs are not served in local mode)' : undefined;
 }
 
 /**

@@ -43,6 +43,8 @@ import { startEmbeddedSqsThread } from './sqs-thread';
 import { createWebhookServer, logLine, refuseStrangers, type ProxyHandler } from './webhook-server';
 
 const HOST = '127.0.0.1';
+/** The CLI as this clone runs it: at once, from source (`npx` would first rebuild the project into its cache). */
+const CLI = 'node cli/panther-forwarder.cjs';
 /** The processors' timeout: a sixth of their queues' visibility timeout, AWS's rule for an SQS-triggered function. */
 const PROCESSOR_TIMEOUT_MS = (SETTINGS.visibilityTimeoutSeconds * 1000) / 6;
 
@@ -167,16 +169,15 @@ async function main(): Promise<void> {
   console.log(`SQS endpoint: ${sqsEndpoint}`);
   if (archive) console.log(`S3 endpoint: ${process.env.AWS_ENDPOINT_URL_S3}`);
   console.log(`Header: ${header}`);
-  console.log(`Ready. In another terminal: npx panther-forwarder send-test-alert --header '${header}'`);
-  if (inbox) console.log(`  (or as Panther's SQS destination: npx panther-forwarder send-test-alert --queue-url ${inbox.queueUrl})`);
+  console.log(`Ready. In another terminal: ${CLI} send-test-alert --header '${header}'`);
+  if (inbox) console.log(`  (or as Panther's SQS destination: ${CLI} send-test-alert --queue-url ${inbox.queueUrl})`);
   // tail follows the archive, which only the embedded SQS has; without one, take is what shows alerts (by removing them).
   console.log(
     archive
-      ? 'then: npx panther-forwarder tail      (Ctrl-C stops)'
-      : `then: npx panther-forwarder take --queue-url ${process.env[ENV.queueUrl]}      (removes what it prints; Ctrl-C stops)`,
+      ? `then: ${CLI} tail      (Ctrl-C stops)`
+      : `then: ${CLI} take --queue-url ${process.env[ENV.queueUrl]}      (removes what it prints; Ctrl-C stops)`,
   );
-  if (embedded)
-    for (const route of routes) console.log(`  or: npx panther-forwarder take --route ${route.name}      (removes what it prints)`);
+  if (embedded) for (const route of routes) console.log(`  or: ${CLI} take --route ${route.name}      (removes what it prints)`);
 
   await stopSignal;
   server.closeAllConnections();

@@ -12,6 +12,7 @@ import { authenticate, refuseMissingHeader, SECRET_UNAVAILABLE_REPLY } from '../
 import type { ProxyHandler } from '../functions/runtime/create-receiver';
 import { toProxyResult } from '../functions/runtime/middleware';
 import type { SecretSource } from '../functions/runtime/secret-source';
+import { foreignRequest, refuse } from './local-only';
 
 export type { ProxyHandler };
 
@@ -34,6 +35,8 @@ export interface RequestLog {
   /** From the body of an acknowledged alert (never of a refused request); for the log line only. */
   readonly alertId?: string;
   readonly severity?: string;
+  /** Why an authenticated body was quarantined (202), as the receiver answered it. */
+  readonly reason?: string;
 }
 
 /** A value shown bare: it cannot end its field, open a quoted value or hide anything. */
@@ -59,7 +62,8 @@ function field(value: string): string {
 export function logLine(entry: RequestLog, now: Date = new Date()): string {
   const alert = entry.alertId === undefined ? '' : ` alert=${field(entry.alertId)}`;
   const severity = entry.severity === undefined ? '' : ` severity=${field(entry.severity)}`;
-  return `${now.toISOString()} ${field(entry.method)} ${field(entry.path)} ${entry.statusCode}${alert}${severity} ${entry.milliseconds}ms`;
+  const reason = entry.reason === undefined ? '' : ` reason=${field(entry.reason)}`;
+  return `${now.toISOString()} ${field(entry.method)} ${field(entry.path)} ${entry.statusCode}${alert}${severity}${reason} ${entry.milliseconds}ms`;
 }
 
 /**
@@ -110,6 +114,7 @@ export function createWebhookServer({ handler, refuseStranger, onRequest }: Webh
           milliseconds: Math.round(performance.now() - started),
           // Only a body the receiver accepted as an alert (so authenticated, at most 1 MiB) is read again.
           ...(outcome.statusCode === 200 ? summarize(outcome.body) : {}),
+          ...quarantineReason(outcome.reply),
         });
       },
       // The client went away mid-request (reading its body failed): nothing to answer, and the
@@ -124,7 +129,13 @@ async function serve(
   res: ServerResponse,
   handler: ProxyHandler,
   refuseStranger: RefuseStranger,
-): Promise<{ statusCode: number; body?: Buffer }> {
+): Promise<{ statusCode: number; body?: Buffer; reply?: APIGatewayProxyResult }> {
+  // Panther (through a tunnel that rewrites Host) and the CLI send neither browser headers nor another Host.
+  const refusal = foreignRequest(req.headers, listeningHost(req));
+  if (refusal !== undefined) {
+    refuse(res, refusal);
+    return { statusCode: 403 };
+  }
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   if (path !== SETTINGS.route) return send(res, 404, { message: `Not found. Panther posts to ${SETTINGS.route}` });
   if (req.method !== 'POST') return send(res, 405, { message: 'Method not allowed. Use POST' }, { allow: 'POST' });
@@ -142,7 +153,13 @@ async function serve(
     // What API Gateway answers when the integration fails.
     return send(res, 502, { message: 'Internal server error' });
   }
-  return { statusCode: answer(res, result), body: body.bytes };
+  return { statusCode: answer(res, result), body: body.bytes, reply: result };
+}
+
+/** The `address:port` this request came in on, as a client addressing it by its printed URL writes it. */
+function listeningHost(req: IncomingMessage): string {
+  const { localAddress = '', localPort } = req.socket;
+  return `${localAddress.includes(':') ? `[${localAddress}]` : localAddress}:${localPort}`;
 }
 
 /** Writes the handler's (or the stranger check's) result as the HTTP answer; returns its status. */
@@ -279,6 +296,18 @@ function stringHeaders(headers: APIGatewayProxyResult['headers']): Record<string
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) out[name] = String(value);
   return out;
+}
+
+/** The reason the receiver gave for a quarantine (its 202 answer's `error`); nothing for any other answer. */
+function quarantineReason(reply: APIGatewayProxyResult | undefined): { reason?: string } {
+  if (reply?.statusCode !== 202) return {};
+  try {
+    const text = reply.isBase64Encoded ? Buffer.from(reply.body, 'base64').toString('utf8') : reply.body;
+    const { status, error } = JSON.parse(text) as { status?: unknown; error?: unknown };
+    return status === 'quarantined' && typeof error === 'string' ? { reason: error } : {};
+  } catch {
+    return {};
+  }
 }
 
 /** Best effort, for the log line: the alert's id and severity when the body is a JSON object. */

@@ -155,7 +155,7 @@ describe('npm start with an existing SQS', () => {
     expect(local.printed['SQS endpoint']).toBe(sqsServer.printed['SQS endpoint']);
     // No archive without the embedded SQS: the hint is take, on the queue in use (local mode's own lookup would not find it).
     expect(local.printed.then).toBe(
-      `npx panther-forwarder take --queue-url ${sqsServer.printed['Queue URL']}      (removes what it prints; Ctrl-C stops)`,
+      `node cli/panther-forwarder.cjs take --queue-url ${sqsServer.printed['Queue URL']}      (removes what it prints; Ctrl-C stops)`,
     );
     expect((await cli(['send-test-alert', '--url', local.printed['Webhook URL']!, '--header', local.printed.Header!])).code).toBe(0);
     const [message] = await drainQueue(localSqsClient(sqsServer.printed['SQS endpoint']!), sqsServer.printed['Queue URL']!, {

@@ -50,8 +50,8 @@ describe('tail, take and stats in FIFO mode with routes', () => {
     const local = await startLocalMode({ FIFO: 'true', LOCAL_ROUTES: routes });
     const sqsPort = new URL(local.printed['SQS endpoint']!).port;
     // The hints follow the ready lines startLocalMode waits for.
-    expect(await untilPrinted(local, '  or: npx panther-forwarder take --route paging      (removes what it prints)')).toBe(true);
-    expect(local.output).toContain('then: npx panther-forwarder tail      (Ctrl-C stops)');
+    expect(await untilPrinted(local, '  or: node cli/panther-forwarder.cjs take --route paging      (removes what it prints)')).toBe(true);
+    expect(local.output).toContain('then: node cli/panther-forwarder.cjs tail      (Ctrl-C stops)');
     const critical = JSON.stringify(baseAlert({ severity: 'CRITICAL', alertId: 'fifo-critical', createdAt: new Date().toISOString() }));
     expect((await postBody(local.printed['Webhook URL']!, critical, authHeaderOf(local))).status).toBe(200);
 

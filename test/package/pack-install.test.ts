@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../support/processes';
+import { readme, readmeApp, relativeLinks } from './readme';
 
 const run = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), 'panther-pack-'));
@@ -24,15 +25,9 @@ const env = {
   npm_config_update_notifier: 'false',
 };
 
-/** The README's app.js block, exactly as printed there. */
-function readmeApp(): string {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const match = /<!-- app\.js:[^>]*-->\n```js\n([\s\S]*?)```/.exec(readme);
-  if (!match) throw new Error('README.md has no app.js block');
-  return match[1]!;
-}
-
 let tarball: string;
+/** What npm printed on stderr while installing the tarball into the app. */
+let installWarnings: string;
 let template: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
 
 beforeAll(async () => {
@@ -55,8 +50,13 @@ beforeAll(async () => {
       },
     }),
   );
-  await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: app, env, timeout: 120_000 });
-  writeFileSync(join(app, 'app.js'), readmeApp());
+  const installed = await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], {
+    cwd: app,
+    env,
+    timeout: 120_000,
+  });
+  installWarnings = installed.stderr;
+  writeFileSync(join(app, 'app.js'), readmeApp(readme(ROOT)));
   await run(process.execPath, ['app.js'], { cwd: app, env, timeout: 120_000 });
   template = JSON.parse(readFileSync(join(app, 'cdk.out', 'Alerts.template.json'), 'utf8'));
 }, 400_000);
@@ -145,6 +145,23 @@ describe('the packed construct in a new CDK app', () => {
     );
     expect(watched.length).toBeGreaterThan(0);
   }, 120_000);
+
+  it('ships a manifest without the repository’s scripts (npm warns about a `prepare` in every app that installs it)', () => {
+    const shipped = JSON.parse(readFileSync(join(app, 'node_modules', 'panther-alert-forwarder', 'package.json'), 'utf8'));
+    expect(shipped.scripts).toBeUndefined();
+    expect(installWarnings).not.toMatch(/install-scripts|prepare/);
+    // Packing put the repository's own manifest back.
+    expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.prepare).toBeDefined();
+    expect(existsSync(join(ROOT, 'package.json.before-pack'))).toBe(false);
+  });
+
+  it('ships the Apache-2.0 license text and every file the README links to', () => {
+    const pkg = join(app, 'node_modules', 'panther-alert-forwarder');
+    expect(readFileSync(join(pkg, 'LICENSE'), 'utf8')).toContain('Apache License\n                           Version 2.0, January 2004');
+    const links = relativeLinks(readFileSync(join(pkg, 'README.md'), 'utf8'));
+    expect(links).toContain('docs/deploy.md');
+    expect(links.filter((link) => !existsSync(join(pkg, link)))).toEqual([]);
+  });
 
   it('made no network request while packing, installing and synthesizing', () => {
     expect(readFileSync(guardLog, 'utf8')).toBe('');
