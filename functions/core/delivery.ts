@@ -73,7 +73,9 @@ export function planDelivery(
   const matched = matchingRoutes(settings.routes, decision.attributes);
   const archive = settings.archive;
   const archived: ArchiveTarget | undefined =
-    archive === undefined ? undefined : { kind: 'archive', bucket: archive.bucket, object: archiveObjectOf(decision, arrivalMs, archive.prefix) };
+    archive === undefined
+      ? undefined
+      : { kind: 'archive', bucket: archive.bucket, object: archiveObjectOf(decision, arrivalMs, archive.prefix) };
   const bus = settings.bus;
   return {
     body: decision.messageBody,
