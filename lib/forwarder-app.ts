@@ -18,6 +18,8 @@
  *   archive           false: no S3 archive (on by default)
  *   archiveDays       how many days the archive keeps an alert (default 365)
  *   archiveLock       true: S3 Object Lock (compliance) on the archive for archiveDays
+ *   eventBus          true: an EventBridge bus of the stack's own gets every alert (docs/subscribe.md)
+ *   eventBusArn       an existing bus that gets every alert instead
  */
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -52,6 +54,8 @@ export function buildForwarderApp(app: App): PantherAlertForwarderStack {
       archive: context.boolean('archive'),
       archiveDays: context.number('archiveDays'),
       archiveLock: context.boolean('archiveLock'),
+      eventBus: context.boolean('eventBus'), // event bus
+      eventBusArn: context.string('eventBusArn'), // event bus
     },
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, OUTCOME_METRICS, SCOPE_DIMENSION, SECRET_STALE_METRIC } from '../functions/core/metrics';
 import { SEVERITIES } from '../functions/core/routes';
 import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
+import { busAlarms, busWidgets } from './alert-bus-monitoring'; // event bus
 import { checkEmails } from './forwarder-props';
 import type { PantherAlertForwarder } from './panther-alert-forwarder';
 
@@ -210,6 +211,9 @@ export class ForwarderMonitoring extends Construct {
       });
     }
 
+    // Event bus (alert-bus-monitoring.ts)
+    for (const [id, description, options] of forwarder.bus ? busAlarms(forwarder.bus) : []) alarm(id, description, options);
+
     const queues = [...forwarder.queuePairs.flatMap((pair) => [pair.queue, pair.deadLetterQueue ?? []]).flat(), forwarder.quarantineQueue];
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       widgets: [
@@ -241,6 +245,7 @@ export class ForwarderMonitoring extends Construct {
             width: 12,
           }),
         ],
+        ...(forwarder.bus ? [busWidgets(forwarder.bus)] : []), // event bus
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 })],
       ],
     });

@@ -3,6 +3,7 @@
  * deploy time (or at every cold start) fails `cdk synth` instead, with a message naming the prop and
  * the value. Context keys carry the props' names, so the same message names the `-c` key too.
  */
+import type { AlertBusForwarderProps } from './alert-bus-props'; // event bus (alert-bus-props.ts)
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -14,7 +15,7 @@ import type { PantherAlert } from '../functions/core/generated/panther-alert';
 import { checkRoutes } from '../functions/core/routes';
 import { HTTP_HEADER_NAME, invalidPayloadMode, type InvalidPayloadMode, FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
 
-export interface PantherAlertForwarderProps {
+export interface PantherAlertForwarderProps extends AlertBusForwarderProps {
   /**
    * Steady-state requests per second the API stage accepts before answering 429, which Panther retries
    * (every 15 minutes or more, up to 10 times). With the default burst, a storm whose retries come
@@ -285,7 +286,8 @@ type OptionalWithoutDefault =
   | 'restApiProps'
   | 'domainName'
   | 'certificateArn'
-  | 'webAclArn';
+  | 'webAclArn'
+  | keyof AlertBusForwarderProps; // event bus: checked by alert-bus-props.ts
 
 export type ForwarderConfig = Omit<typeof FORWARDER_DEFAULTS & PantherAlertForwarderProps, 'routes'> & {
   readonly routes: ReturnType<typeof checkRoutes>;

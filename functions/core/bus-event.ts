@@ -16,6 +16,12 @@ import type { Decision, RoutingAttributes } from './webhook-core';
 export const BUS_EVENT_SOURCE = 'panther.alert-forwarder';
 export const BUS_EVENT_DETAIL_TYPE = 'Panther Alert';
 
+/** How a failed put's error starts in the request log line; the construct counts those lines as a metric. */
+export const BUS_ERROR_PREFIX = 'bus: ';
+
+/** The metric of failed puts (lib/alert-bus.ts counts the log lines whose error starts with BUS_ERROR_PREFIX). */
+export const BUS_PUT_FAILURES_METRIC = 'BusPutFailures';
+
 /** What a `Resources` entry carrying the dedupKey starts with. */
 export const DEDUP_RESOURCE_PREFIX = 'panther-alert-forwarder:dedupKey:';
 

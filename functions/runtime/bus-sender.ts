@@ -9,7 +9,7 @@
  * webhook, a retried record for the inbox), never a silent success.
  */
 import { partition } from '@aws-sdk/core/client';
-import type { BusEntry } from '../core/bus-event';
+import { BUS_ERROR_PREFIX, type BusEntry } from '../core/bus-event';
 import type { TargetOutcome } from '../core/webhook-core';
 import type { AttemptLimits, AwsClientTarget } from './aws-client-options';
 import { describeError } from './errors';
@@ -64,12 +64,12 @@ export function busSender(shared: SharedClientConfig, target: AwsClientTarget = 
       answer = JSON.parse(Buffer.from(body).toString('utf8')) as PutEventsAnswer;
     } catch (error) {
       const answered = typeof (error as { $metadata?: { httpStatusCode?: unknown } })?.$metadata?.httpStatusCode === 'number';
-      return { ok: false, failure: answered ? 'refused' : 'unreachable', error: `bus: ${describeError(error)}` };
+      return { ok: false, failure: answered ? 'refused' : 'unreachable', error: `${BUS_ERROR_PREFIX}${describeError(error)}` };
     }
     const [result] = answer.Entries ?? [];
     if ((answer.FailedEntryCount ?? 0) > 0 || result?.EventId === undefined) {
       // The entry's code only (e.g. InternalFailure, ThrottlingException): its message may quote the event.
-      return { ok: false, failure: 'refused', error: `bus: ${result?.ErrorCode ?? 'no event id'}` };
+      return { ok: false, failure: 'refused', error: `${BUS_ERROR_PREFIX}${result?.ErrorCode ?? 'no event id'}` };
     }
     return { ok: true, messageId: result.EventId };
   };

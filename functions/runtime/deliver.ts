@@ -5,6 +5,7 @@
  * every target confirmed. The webhook receiver, the inbox processor and local mode (which runs those
  * two) call it; nothing else sends.
  */
+import { BUS_ERROR_PREFIX } from '../core/bus-event';
 import { type DeliveryPlan, type DeliveryTarget, planDelivery, type TargetKind } from '../core/delivery';
 import type { ArchiveSettings, BusSettings, ForwardingSettings } from '../core/receiver-config';
 import {
@@ -87,7 +88,7 @@ export function queueTargetSender(send: QueueSender): TargetSenders['queue'] {
 const NO_ARCHIVE: TargetSenders['archive'] = async () => ({ ok: false, failure: 'refused', error: 'archive: not configured' });
 
 /** No bus configured, yet a plan names one: a failed delivery, as for the archive. */
-export const NO_BUS: TargetSenders['bus'] = async () => ({ ok: false, failure: 'refused', error: 'bus: not configured' });
+export const NO_BUS: TargetSenders['bus'] = async () => ({ ok: false, failure: 'refused', error: `${BUS_ERROR_PREFIX}not configured` });
 
 /** Where the real senders connect; unset fields follow the SDK's own resolution (the Lambda's case). */
 export interface DeliveryTargetsConfig {
