@@ -7,6 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseRoutes, type Route } from '../functions/core/routes';
 import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
 import { decidePayload } from '../functions/core/webhook-core';
+import { DEFAULT_BUS_PORT, printBusEvents } from './bus-events';
 import { httpPost } from './http-post';
 import { redrive } from './redrive';
 import { archiveS3Client, REPLAY_ARGS, REPLAY_HELP, replayProgressLine, replayRequest, replaySummaryLines, runReplay } from './replay';
@@ -54,6 +55,11 @@ Commands:
       (dead-letter queue -> alert queue) bodies and attributes move unchanged.
 
 ${REPLAY_HELP}
+
+  bus-events [--url URL] [--json]
+      Print the events local mode's recording bus received (npm start -- --bus), one line
+      each (--json: each entry exactly as PutEvents received it); nothing is removed.
+      --url defaults to http://127.0.0.1:$BUS_PORT/events (BUS_PORT 4568).
 
   stats [--queue-url URL]... [--endpoint URL]
       Approximate counts per queue: visible, in flight, delayed. Without --queue-url: every
@@ -231,7 +237,14 @@ async function replayCommand(args: string[]): Promise<number> {
   return summary.failed.length === 0 ? 0 : 1;
 }
 
+/** Event bus: local mode's recorded events (cli/bus-events.ts). */
+function busEventsCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, { url: { type: 'string' }, json: { type: 'boolean' } });
+  return printBusEvents(values.url ?? `http://127.0.0.1:${process.env.BUS_PORT || DEFAULT_BUS_PORT}/events`, values.json === true);
+}
+
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
+  'bus-events': busEventsCommand,
   replay: replayCommand,
   redrive: redriveCommand,
   stats: statsCommand,
