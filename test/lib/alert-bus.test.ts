@@ -10,6 +10,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import Ajv from 'ajv';
 import { buildForwarderApp } from '../../lib/forwarder-app';
+import { PantherAlertForwarder } from '../../lib/panther-alert-forwarder';
 import { busEventSchemas } from '../../lib/alert-bus-schema';
 import { INVALID_CASES, pantherExamples, VALID_CASES } from '../corpus/panther-payloads';
 import { subscribe } from './fixtures/subscriber-rules';
@@ -103,6 +104,28 @@ describe('with eventBus=true', () => {
       });
     }
     expect(JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'))).toContain('Event bus: failed puts');
+  });
+});
+
+describe('the construct', () => {
+  it('takes the bus’s own props (the escape hatch), and without consumer accounts gives the bus no policy', () => {
+    const stack = new Stack(new App(), 'Lib');
+    const forwarder = new PantherAlertForwarder(stack, 'Forwarder', {
+      archive: false,
+      eventBus: true,
+      eventBusProps: { eventBusName: 'panther-alerts', description: 'ours' },
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'panther-alerts', Description: 'ours' });
+    template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+    expect(forwarder.bus?.eventBus.eventBusName).toBeDefined();
+  });
+
+  it('refuses eventBusProps without eventBus', () => {
+    const stack = new Stack(new App(), 'Lib');
+    expect(() => new PantherAlertForwarder(stack, 'Forwarder', { archive: false, eventBusProps: {} })).toThrow(
+      /eventBusProps needs eventBus: true/,
+    );
   });
 });
 
