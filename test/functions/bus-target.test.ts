@@ -26,6 +26,7 @@ import { baseAlert, padTo, pantherExamples, VALID_CASES } from '../corpus/panthe
 import { freshBucket, keysIn, receiveRecords } from '../support/archive';
 import { invoke, startTestServers, TEST_SECRET_ID, type TestServers } from '../support/handler';
 import { attributesOf, drainQueue } from '../support/queue';
+import { type CapturedRequest, verifySigV4 } from '../support/sigv4-verifier';
 
 const BUS = 'panther-alerts-test';
 
@@ -176,7 +177,7 @@ describe('the bus target', () => {
     let fake: Server;
     let fakeEndpoint: string;
     let answer: { status: number; body: unknown };
-    const seen: { target?: string; contentType?: string; authorization?: string; body: string }[] = [];
+    const seen: { target?: string; contentType?: string; body: string; request: CapturedRequest }[] = [];
 
     beforeAll(async () => {
       fake = createServer((req, res) => {
@@ -186,8 +187,8 @@ describe('the bus target', () => {
           seen.push({
             target: req.headers['x-amz-target'] as string,
             contentType: req.headers['content-type'],
-            authorization: req.headers.authorization,
             body: Buffer.concat(chunks).toString('utf8'),
+            request: { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks) },
           });
           res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(answer.body));
         });
@@ -208,7 +209,11 @@ describe('the bus target', () => {
       expect((await invoke(webhook(door.env, fakeEndpoint), body)).statusCode).toBe(200);
       expect(seen).toHaveLength(1);
       expect(seen[0]).toMatchObject({ target: 'AWSEvents.PutEvents', contentType: 'application/x-amz-json-1.1' });
-      expect(seen[0]!.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/us-east-1\/events\/aws4_request/);
+      // Judged by an independent SigV4 check, not by the signer that made it.
+      const signature = verifySigV4(seen[0]!.request, LOCAL_CREDENTIALS.secretAccessKey);
+      expect(signature).toMatchObject({ valid: true, accessKeyId: LOCAL_CREDENTIALS.accessKeyId });
+      expect(signature.scope).toMatch(/^\d{8}\/us-east-1\/events\/aws4_request$/);
+      expect(signature.signedHeaders).toEqual(expect.arrayContaining(['host', 'x-amz-date', 'x-amz-target', 'content-type']));
       const { Entries } = JSON.parse(seen[0]!.body) as { Entries: { Detail: string }[] };
       expect(Entries).toHaveLength(1);
       expect(Buffer.from(Entries[0]!.Detail, 'utf8').equals(body)).toBe(true);
