@@ -9,6 +9,7 @@ import { parseRoutes, type Route } from '../functions/core/routes';
 import { LOCAL_SETTINGS as SETTINGS } from '../functions/runtime/local-aws';
 import { decidePayload } from '../functions/core/webhook-core';
 import { type ArchiveLocationValues, archiveToRead } from './archive-location';
+import { DEFAULT_BUS_PORT, printBusEvents } from './bus-events';
 import { httpPost } from './http-post';
 import { redrive } from './redrive';
 import {
@@ -72,6 +73,11 @@ ${TAKE_HELP}
       (dead-letter queue -> alert queue) bodies and attributes move unchanged.
 
 ${REPLAY_HELP}
+
+  bus-events [--url URL] [--json]
+      Print the events local mode's recording bus received (npm start -- --bus), one line
+      each (--json: each entry exactly as PutEvents received it); nothing is removed.
+      --url defaults to http://127.0.0.1:$BUS_PORT/events (BUS_PORT 4568).
 
   stats [--queue-url URL]... [--endpoint URL] [--bucket NAME] [--prefix PREFIX]
       Approximate counts per queue: visible, in flight, delayed; then the archive's objects
@@ -305,7 +311,14 @@ async function replayCommand(args: string[]): Promise<number> {
   return replayExitCode(summary);
 }
 
+/** Event bus: local mode's recorded events (cli/bus-events.ts). */
+function busEventsCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, { url: { type: 'string' }, json: { type: 'boolean' } });
+  return printBusEvents(values.url ?? `http://127.0.0.1:${process.env.BUS_PORT || DEFAULT_BUS_PORT}/events`, values.json === true);
+}
+
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
+  'bus-events': busEventsCommand,
   replay: replayCommand,
   redrive: redriveCommand,
   stats: statsCommand,

@@ -20,6 +20,8 @@
  *   archiveLock       true: S3 Object Lock (compliance) on the archive for archiveDays
  *   archiveScanCutoffBytes  the most one Athena query over the archive may scan (default 10 GiB)
  *   inboxMaxConcurrency  how many inbox processors may run at once (2-1000, default 5)
+ *   eventBus          true: an EventBridge bus of the stack's own gets every alert (docs/subscribe.md)
+ *   eventBusArn       an existing bus that gets every alert instead
  * Every problem of the context fails the synth at once, in one error; a key that is none of these
  * (nor CDK's own) is refused with the nearest known one.
  */
@@ -66,6 +68,8 @@ export function buildForwarderApp(app: App): PantherAlertForwarderStack {
       archiveDays: context.number('archiveDays'),
       archiveLock: context.boolean('archiveLock'),
       archiveScanCutoffBytes: context.number('archiveScanCutoffBytes'),
+      eventBus: context.boolean('eventBus'),
+      eventBusArn: context.string('eventBusArn'),
     },
   };
   context.refuseUnknownKeys();

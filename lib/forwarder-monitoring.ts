@@ -4,6 +4,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
+import { busSegment } from './alert-bus-monitoring';
 import { checkEmails } from './formats';
 import { MonitoringKit } from './monitoring-kit';
 import { flowSegment, processorSegment, queueSegment, webhookSegment } from './monitoring-segments';
@@ -78,12 +79,14 @@ export class ForwarderMonitoring extends Construct {
     const webhook = webhookSegment(kit, forwarder);
     const processors = processorSegment(kit, forwarder);
     const flow = flowSegment(kit, props.noAlertHours);
-    this.alarms.push(...[queues, webhook, processors, flow].flatMap((segment) => segment.alarms));
+    const bus = busSegment(kit, forwarder.bus);
+    this.alarms.push(...[queues, webhook, processors, flow, bus].flatMap((segment) => segment.alarms));
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       widgets: [
         [...flow.widgets],
         [...webhook.widgets, ...processors.widgets],
         [...queues.widgets],
+        ...(bus.widgets.length > 0 ? [[...bus.widgets]] : []),
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 })],
       ],
     });

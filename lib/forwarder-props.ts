@@ -12,10 +12,15 @@ import type { PantherAlert } from '../functions/core/generated/panther-alert';
 import type { checkRoutes } from '../functions/core/routes';
 import { type InvalidPayloadMode, FORWARDER_SETTINGS as SETTINGS } from '../functions/core/settings';
 import { DEFAULT_SCAN_CUTOFF_BYTES, type ForwarderArchiveProps } from './archive-props';
+import type { AlertBusForwarderProps } from './alert-bus-props';
 import type { ForwarderInboxProps, ForwarderWebhookProps } from './door-props';
 
 /** Everything the forwarder takes: the queues and consumers here, the doors' and the archive's props beside. */
-export interface PantherAlertForwarderProps extends ForwarderWebhookProps, ForwarderInboxProps, ForwarderArchiveProps {
+export interface PantherAlertForwarderProps
+  extends ForwarderWebhookProps,
+    ForwarderInboxProps,
+    ForwarderArchiveProps,
+    AlertBusForwarderProps {
   /**
    * How long alerts wait on the alert queue and the dead-letter queue for a consumer.
    * @default Duration.days(14) (SQS's maximum)
@@ -169,7 +174,8 @@ type OptionalWithoutDefault =
   | 'restApiProps'
   | 'domainName'
   | 'certificateArn'
-  | 'webAclArn';
+  | 'webAclArn'
+  | keyof AlertBusForwarderProps; // checked by alert-bus-props.ts
 
 export type ForwarderConfig = Omit<typeof FORWARDER_DEFAULTS & PantherAlertForwarderProps, 'routes'> & {
   readonly routes: ReturnType<typeof checkRoutes>;

@@ -96,6 +96,11 @@ export class PantherAlertForwarderStack extends Stack {
         ` --prefix ${archive.prefix} --since <ISO time> --until <ISO time> --to <queue URL>`,
       ]);
     }
+    if (this.forwarder.bus)
+      new CfnOutput(this, 'EventBusArn', {
+        description: 'Rules on this bus get every alert (docs/subscribe.md)',
+        value: this.forwarder.bus.eventBus.eventBusArn,
+      });
     new CfnOutput(this, 'AlertQueueUrl', { description: 'Consumers read alerts here', value: alertQueue.queueUrl });
     new CfnOutput(this, 'AlertQueueArn', { description: 'For consumer IAM policies', value: alertQueue.queueArn });
     if (deadLetterQueue) {

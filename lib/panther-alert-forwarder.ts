@@ -1,4 +1,4 @@
-import { type Duration, Stack } from 'aws-cdk-lib';
+import { type Duration, Stack, Token } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +9,8 @@ import { Construct } from 'constructs';
 import type { InvalidPayloadMode } from '../functions/core/settings';
 import { type AlertRoute, AlertQueues, type QueuePair } from './alert-queues';
 import { AlertArchive, type ArchiveReadOptions } from './alert-archive';
+import { type AlertBus, addAlertBus } from './alert-bus';
+import { checkAlertBusProps } from './alert-bus-props';
 import { ExampleConsumer } from './example-consumer';
 import { checkForwarderProps } from './forwarder-checks';
 import type { AlertRouteProps, PantherAlertForwarderProps } from './forwarder-props';
@@ -66,6 +68,8 @@ export class PantherAlertForwarder extends Construct {
   public readonly metricsScope: string;
   /** How long past its refresh the receiver trusts a cached secret while Secrets Manager fails. */
   public readonly maxSecretStaleness: Duration;
+  /** The EventBridge bus every accepted alert is also put on, with `eventBus` or `eventBusArn` (alert-bus.ts). */
+  public readonly bus?: AlertBus;
   /** The example consumer, when `exampleConsumer` is set. */
   public readonly exampleConsumer?: lambda.Function;
 
@@ -124,6 +128,19 @@ export class PantherAlertForwarder extends Construct {
         maxConcurrency: config.inboxMaxConcurrency,
       });
     }
+    // The event bus (alert-bus.ts): only when configured, so a forwarder without one is unchanged.
+    this.bus = addAlertBus(
+      this,
+      {
+        choice: checkAlertBusProps(props, Token.isUnresolved),
+        consumerAccountIds: config.consumerAccountIds,
+        metricsScope: this.metricsScope,
+      },
+      [
+        { id: 'Receiver', function: this.receiver },
+        { id: 'Inbox', function: this.inbox?.processor },
+      ],
+    );
     const drained = [this.inbox].filter((part) => part !== undefined);
     this.queuePairs = [...this.queues.pairs, ...drained.map((part) => part.pair)];
     this.processors = drained.map((part) => ({ id: part.pair.id, function: part.processor }));

@@ -13,6 +13,8 @@
  *   AUTH_HEADER_NAME, INVALID_PAYLOADS, REQUEST_LOG  as for the Lambda (REQUEST_LOG defaults to off:
  *             this server prints its own line per request)
  *   --handler PATH  serve another build of the handler, e.g. the bundle `cdk synth` produced
+ *   --bus     both doors also put every alert on a recording EventBridge stand-in (local/embedded-bus.ts)
+ *             on BUS_PORT (default 4568; 0 picks a free one): `npx panther-forwarder bus-events` shows them
  *
  * With the embedded SQS it also runs the second door: an inbox queue, as Panther's Amazon SQS
  * destination sends to, drained by the inbox processor (the same handler module as the Lambda's)
@@ -37,6 +39,7 @@ import type { SqsBatchHandler } from '../functions/runtime/create-inbox-processo
 import { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_SETTINGS as SETTINGS, localS3Client, localSqsClient } from '../functions/runtime/local-aws';
 import { receiverDependencies } from '../functions/runtime/receiver-dependencies';
 import { createForwarderQueues, createInboxQueue, untilStopSignal, type EmbeddedSqs } from './embedded-sqs';
+import { startEmbeddedBus, type EmbeddedBus } from './embedded-bus';
 import { startEmbeddedSecrets, type EmbeddedSecrets } from './embedded-secrets';
 import { type BatchResult, type SqsTrigger, startSqsEventSource } from './sqs-event-source';
 import { startEmbeddedSqsThread } from './sqs-thread';
@@ -100,6 +103,14 @@ async function useEmbeddedArchive(endpoint: string): Promise<{ bucket: string; p
   return readArchiveSettings(process.env)!;
 }
 
+/** Event bus: the recording stand-in, named to both doors (EVENT_BUS_NAME and its endpoint) before they load. */
+async function useEmbeddedBus(): Promise<EmbeddedBus> {
+  const bus = await startEmbeddedBus(port('BUS_PORT', 4568), HOST);
+  process.env[ENV.eventBusName] ??= 'panther-alerts';
+  process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.endpoint;
+  return bus;
+}
+
 /** One line per record an SQS-triggered function handled or left on its queue for a retry. */
 function printBatch({ queueUrl, messageIds, failed, durationMs, error }: BatchResult): void {
   const queue = queueUrl.slice(queueUrl.lastIndexOf('/') + 1);
@@ -122,7 +133,7 @@ async function main(): Promise<void> {
   // Listen before announcing anything: a stop signal that arrives while starting, or right after
   // the ready lines, must stop the servers, not kill the process around them.
   const stopSignal = untilStopSignal();
-  const { values } = parseArgs({ options: { handler: { type: 'string' } } });
+  const { values } = parseArgs({ options: { handler: { type: 'string' }, bus: { type: 'boolean' } } });
   const webhookPort = port('PORT', 3000);
   // The Lambda runs Node.js 24; the SDK's notice about older Node.js concerns only this laptop.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -138,6 +149,7 @@ async function main(): Promise<void> {
   // the in-process event source (with the embedded SQS only).
   const sqsClient = embedded && localSqsClient(embedded.endpoint);
   const archive = embedded && (await useEmbeddedArchive(embedded.endpoint));
+  const bus = values.bus ? await useEmbeddedBus() : undefined;
   const inbox = sqsClient && (await inboxTrigger(sqsClient));
   const eventSource = sqsClient && inbox ? await startSqsEventSource(sqsClient, [inbox], { onBatch: printBatch }) : undefined;
 
@@ -168,6 +180,7 @@ async function main(): Promise<void> {
   if (archive) console.log(`Archive: s3://${archive.bucket}/${archive.prefix}`);
   console.log(`SQS endpoint: ${sqsEndpoint}`);
   if (archive) console.log(`S3 endpoint: ${process.env.AWS_ENDPOINT_URL_S3}`);
+  if (bus) console.log(`Bus events: ${bus.eventsUrl}`);
   console.log(`Header: ${header}`);
   console.log(`Ready. In another terminal: ${CLI} send-test-alert --header '${header}'`);
   if (inbox) console.log(`  (or as Panther's SQS destination: ${CLI} send-test-alert --queue-url ${inbox.queueUrl})`);
@@ -178,6 +191,7 @@ async function main(): Promise<void> {
       : `then: ${CLI} take --queue-url ${process.env[ENV.queueUrl]}      (removes what it prints; Ctrl-C stops)`,
   );
   if (embedded) for (const route of routes) console.log(`  or: ${CLI} take --route ${route.name}      (removes what it prints)`);
+  if (bus) console.log(`  and: ${CLI} bus-events --url ${bus.eventsUrl}`);
 
   await stopSignal;
   server.closeAllConnections();
@@ -186,6 +200,7 @@ async function main(): Promise<void> {
   await eventSource?.stop();
   await embedded?.stop();
   await generated?.secrets.stop();
+  await bus?.stop();
   // The SDK keeps idle sockets to SQS open; nothing is left to do, so do not wait for them.
   process.exit(0);
 }

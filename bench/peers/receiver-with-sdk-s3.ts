@@ -7,7 +7,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { readReceiverConfig } from '../../functions/core/receiver-config';
 import { awsClientOptions, S3_WRITE_LIMITS } from '../../functions/runtime/aws-client-options';
 import { createReceiver } from '../../functions/runtime/create-receiver';
-import { createDeliver, queueTargetSender } from '../../functions/runtime/deliver';
+import { createDeliver, NO_BUS, queueTargetSender } from '../../functions/runtime/deliver';
 import { createQueueSender, createSqsClient } from '../../functions/runtime/queue-sender';
 import { createSecretSource } from '../../functions/runtime/secret-source';
 import { secretsManagerReader } from '../../functions/runtime/secrets-manager-reader';
@@ -19,6 +19,7 @@ const s3 = new S3Client(awsClientOptions({}, S3_WRITE_LIMITS));
 export const handler = createReceiver(config, {
   deliver: createDeliver({
     queue: queueTargetSender(createQueueSender(sqs)),
+    bus: NO_BUS,
     archive: async ({ bucket, object }, plan, signal) => {
       try {
         await s3.send(

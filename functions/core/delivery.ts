@@ -7,6 +7,7 @@
  * construct that creates it and passes its settings (ARCHITECTURE.md lists the files).
  */
 import { type ArchiveObject, archiveObjectOf } from './archive-object';
+import { type BusEntry, busEntryOf } from './bus-event';
 import type { ForwardingSettings } from './receiver-config';
 import { matchingRoutes } from './routes';
 import type { Decision, MessageAttributes } from './webhook-core';
@@ -28,7 +29,15 @@ export interface ArchiveTarget {
   readonly object: ArchiveObject;
 }
 
-export type DeliveryTarget = QueueTarget | ArchiveTarget;
+/** The event of an accepted alert on the EventBridge bus: the alert itself, or its pointer when too big (bus-event.ts). */
+export interface BusTarget {
+  readonly kind: 'bus';
+  readonly entry: BusEntry;
+  /** The entry is the pointer: the receipt and the log line say so. */
+  readonly truncated: boolean;
+}
+
+export type DeliveryTarget = QueueTarget | ArchiveTarget | BusTarget;
 export type TargetKind = DeliveryTarget['kind'];
 
 /** What is delivered, and where. The message is the same bytes and attributes for every target. */
@@ -63,20 +72,25 @@ export function planDelivery(
   const { messageGroupId } = decision;
   const matched = matchingRoutes(settings.routes, decision.attributes);
   const archive = settings.archive;
+  const archived: ArchiveTarget | undefined =
+    archive === undefined
+      ? undefined
+      : { kind: 'archive', bucket: archive.bucket, object: archiveObjectOf(decision, arrivalMs, archive.prefix) };
+  const bus = settings.bus;
   return {
     body: decision.messageBody,
     attributes: decision.attributes,
     targets: [
       { kind: 'queue', queueUrl: settings.queueUrl, messageGroupId },
       ...matched.map((route): QueueTarget => ({ kind: 'queue', queueUrl: route.queueUrl, messageGroupId })),
-      ...(archive === undefined
+      ...(archived === undefined ? [] : [archived]),
+      ...(bus === undefined
         ? []
         : [
             {
-              kind: 'archive',
-              bucket: archive.bucket,
-              object: archiveObjectOf(decision, arrivalMs, archive.prefix),
-            } satisfies ArchiveTarget,
+              kind: 'bus',
+              ...busEntryOf(decision, bus.eventBusName, archived && `s3://${archived.bucket}/${archived.object.key}`),
+            } satisfies BusTarget,
           ]),
     ],
     routes: matched.map((route) => route.name),

@@ -19,6 +19,8 @@ export const ENV = {
   archiveBucket: 'ARCHIVE_BUCKET',
   /** Where the archive's keys start (`alerts/` by default). */
   archivePrefix: 'ARCHIVE_PREFIX',
+  /** The EventBridge bus (name or ARN) every accepted alert is also put on; no bus target when unset. */
+  eventBusName: 'EVENT_BUS_NAME',
   /** `quarantine` (default) or `reject`. */
   invalidPayloads: 'INVALID_PAYLOADS',
   /** The header carrying the webhook secret. */
@@ -40,6 +42,7 @@ export const FORWARDING_ENV = [
   ENV.metricsScope,
   ENV.archiveBucket,
   ENV.archivePrefix,
+  ENV.eventBusName,
 ] as const satisfies readonly EnvName[];
 
 /** The webhook receiver's variables. */

@@ -15,6 +15,12 @@ export interface ArchiveSettings {
   readonly prefix: string;
 }
 
+/** The EventBridge bus every accepted alert is also put on. */
+export interface BusSettings {
+  /** A bus name or ARN, as PutEvents takes it. */
+  readonly eventBusName: string;
+}
+
 /** What every function that forwards alerts reads alike: where they go, and how it logs. */
 export interface ForwardingSettings {
   /** The alert queue's URL (`QUEUE_URL`). */
@@ -29,6 +35,8 @@ export interface ForwardingSettings {
   readonly metricsScope: string;
   /** `ARCHIVE_BUCKET` and `ARCHIVE_PREFIX`: where every accepted alert is also written; no archive without a bucket. */
   readonly archive: ArchiveSettings | undefined;
+  /** `EVENT_BUS_NAME`: the bus every accepted alert is also put on; none when unset. */
+  readonly bus?: BusSettings | undefined;
 }
 
 export interface ReceiverConfig extends ForwardingSettings {
@@ -73,6 +81,18 @@ export function readArchiveSettings(env: NodeJS.ProcessEnv): ArchiveSettings | u
   return { bucket, prefix: checkArchivePrefix(prefix ?? DEFAULT_ARCHIVE_PREFIX, ENV.archivePrefix) };
 }
 
+/** PutEvents' pattern for an EventBusName: a name, or a bus ARN ending in one. */
+const EVENT_BUS_NAME = /^(arn:aws[\w-]*:events:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:event-bus\/)?[.\-_A-Za-z0-9]{1,256}$/;
+
+/** `EVENT_BUS_NAME` (none: no bus target), checked. */
+export function readBusSettings(env: NodeJS.ProcessEnv): BusSettings | undefined {
+  const eventBusName = env[ENV.eventBusName];
+  if (eventBusName === undefined) return undefined;
+  if (!EVENT_BUS_NAME.test(eventBusName))
+    throw new Error(`${ENV.eventBusName} must be an event bus name or ARN, got ${JSON.stringify(eventBusName)}`);
+  return { eventBusName };
+}
+
 /**
  * Reads and checks the forwarding settings; throws naming the variable. `quarantineRequired`: whether
  * QUARANTINE_QUEUE_URL must be set (otherwise it may be absent, never malformed).
@@ -90,8 +110,12 @@ export function readForwardingSettings(env: NodeJS.ProcessEnv, quarantineRequire
     ...readLogSettings(env),
     routes: parseRoutes(env[ENV.routes]),
     archive: readArchiveSettings(env),
+    ...busSetting(readBusSettings(env)),
   };
 }
+
+/** Only a configured bus is a key: a forwarder without one reads as it always did. */
+const busSetting = (bus: BusSettings | undefined) => (bus === undefined ? {} : { bus });
 
 export function readReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
   const invalidPayloads = invalidPayloadMode(env[ENV.invalidPayloads], ENV.invalidPayloads);

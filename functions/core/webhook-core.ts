@@ -44,6 +44,8 @@ export interface ReplyBody {
   readonly status?: 'queued' | 'quarantined';
   readonly messageId?: string;
   readonly routes?: readonly string[];
+  /** `pointer`: the alert was too big for the event bus, which got its pointer event (bus-event.ts). */
+  readonly busEvent?: 'pointer';
   readonly error?: string;
   readonly details?: readonly string[];
 }
@@ -225,12 +227,16 @@ function sameSecret(presented: string, secret: string): boolean {
  */
 export function replyToEnqueue(
   outcome: EnqueueOutcome,
-  { quarantined, routes = [] }: { quarantined?: Extract<Decision, { action: 'quarantine' }>; routes?: readonly string[] } = {},
+  {
+    quarantined,
+    routes = [],
+    busEvent,
+  }: { quarantined?: Extract<Decision, { action: 'quarantine' }>; routes?: readonly string[]; busEvent?: 'pointer' } = {},
 ): WebhookReply {
   if (outcome.ok && quarantined) {
     return reply(202, { status: 'quarantined', messageId: outcome.messageId, ...quarantined.refusal });
   }
-  if (outcome.ok) return reply(200, { status: 'queued', messageId: outcome.messageId, routes });
+  if (outcome.ok) return reply(200, { status: 'queued', messageId: outcome.messageId, routes, ...(busEvent ? { busEvent } : {}) });
   return outcome.failure === 'unreachable'
     ? reply(503, { error: 'queue unreachable; retry later' })
     : reply(502, { error: 'queue refused the alert; retry later' });

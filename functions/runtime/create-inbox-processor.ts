@@ -109,7 +109,7 @@ function arrivalMs(record: SQSRecord): number {
 /** The real dependencies: the delivery pipeline, and the stdout request log unless REQUEST_LOG is off. */
 export function inboxDependencies(config: InboxConfig, targets: DeliveryTargetsConfig = {}): InboxDependencies {
   return {
-    deliver: deliveryPipeline(config.archive, targets).deliver,
+    deliver: deliveryPipeline(config.archive, targets, config.bus).deliver,
     ...(config.requestLog ? { log: stdoutRequestLog(config.metricsScope) } : {}),
   };
 }

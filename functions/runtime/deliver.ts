@@ -5,8 +5,9 @@
  * every target confirmed. The webhook receiver, the inbox processor and local mode (which runs those
  * two) call it; nothing else sends.
  */
+import { BUS_ERROR_PREFIX } from '../core/bus-event';
 import { type DeliveryPlan, type DeliveryTarget, planDelivery, type TargetKind } from '../core/delivery';
-import type { ArchiveSettings, ForwardingSettings } from '../core/receiver-config';
+import type { ArchiveSettings, BusSettings, ForwardingSettings } from '../core/receiver-config';
 import {
   combineOutcomes,
   type Decision,
@@ -17,6 +18,7 @@ import {
 } from '../core/webhook-core';
 import type { AwsClientTarget } from './aws-client-options';
 import { archiveSender } from './archive-writer';
+import { busSender } from './bus-sender';
 import { createQueueSender, createSqsClient, type QueueSender } from './queue-sender';
 import { type RequestRecord, recordOf } from './request-log';
 
@@ -67,10 +69,12 @@ export async function deliverDecision(
   const plan = planDelivery(settings, decision, arrivalMs);
   const sent = await deliver(plan, deadline);
   const receipt = decision.action === 'quarantine' ? { quarantined: decision } : { routes: plan.routes };
-  const confirmed = decision.action === 'enqueue' ? { routes: plan.routes } : {};
+  // An alert too big for the bus went there as its pointer: the receipt and the log line say so.
+  const busEvent = plan.targets.some((target) => target.kind === 'bus' && target.truncated) ? { busEvent: 'pointer' as const } : {};
+  const confirmed = decision.action === 'enqueue' ? { routes: plan.routes, ...busEvent } : {};
   return {
     sent,
-    reply: replyToEnqueue(sent, receipt),
+    reply: replyToEnqueue(sent, { ...receipt, ...busEvent }),
     fields: { ...recordOf(decision, sent), ...(sent.ok ? confirmed : deadline.aborted ? { reason: 'timeout' as const } : {}) },
   };
 }
@@ -83,10 +87,15 @@ export function queueTargetSender(send: QueueSender): TargetSenders['queue'] {
 /** No archive configured, yet a plan names one: a failed delivery (a 5xx), never a silent skip. */
 const NO_ARCHIVE: TargetSenders['archive'] = async () => ({ ok: false, failure: 'refused', error: 'archive: not configured' });
 
+/** No bus configured, yet a plan names one: a failed delivery, as for the archive. */
+export const NO_BUS: TargetSenders['bus'] = async () => ({ ok: false, failure: 'refused', error: `${BUS_ERROR_PREFIX}not configured` });
+
 /** Where the real senders connect; unset fields follow the SDK's own resolution (the Lambda's case). */
 export interface DeliveryTargetsConfig {
   readonly sqs?: AwsClientTarget;
   readonly s3?: AwsClientTarget;
+  /** EventBridge (local mode's recording bus, a test's fake PutEvents). */
+  readonly events?: AwsClientTarget;
 }
 
 /**
@@ -94,12 +103,14 @@ export interface DeliveryTargetsConfig {
  * that client's credentials and signer (no second SDK client). Returns the SQS client too, for what
  * else borrows its configuration (the secret read).
  */
-export function deliveryPipeline(archive: ArchiveSettings | undefined, targets: DeliveryTargetsConfig = {}) {
+export function deliveryPipeline(archive: ArchiveSettings | undefined, targets: DeliveryTargetsConfig = {}, bus?: BusSettings) {
   const sqs = createSqsClient(targets.sqs);
   const write = archive === undefined ? undefined : archiveSender(archive.bucket, sqs.config, targets.s3);
+  const put = bus === undefined ? undefined : busSender(sqs.config, targets.events);
   const deliver = createDeliver({
     queue: queueTargetSender(createQueueSender(sqs)),
     archive: write === undefined ? NO_ARCHIVE : (target, plan, signal) => write(target, plan.body, signal),
+    bus: put === undefined ? NO_BUS : (target, _plan, signal) => put(target.entry, signal),
   });
   return { deliver, sqs };
 }

@@ -12,10 +12,11 @@ export interface ReceiverTargets {
   readonly sqs?: AwsClientTarget;
   readonly s3?: AwsClientTarget;
   readonly secretsManager?: AwsClientTarget;
+  readonly events?: AwsClientTarget;
 }
 
 export function receiverDependencies(config: ReceiverConfig, targets: ReceiverTargets = {}): ReceiverDependencies {
-  const { deliver, sqs } = deliveryPipeline(config.archive, targets);
+  const { deliver, sqs } = deliveryPipeline(config.archive, targets, config.bus);
   return {
     deliver,
     // Read with the SQS client's credentials, signer and hash: no second SDK client (BENCHMARKS.md).

@@ -24,6 +24,8 @@ export interface RequestRecord {
   readonly type?: string;
   /** The route queues the alert went to, besides the alert queue. */
   readonly routes?: readonly string[];
+  /** `pointer`: the event bus got the alert's pointer event, the alert being too big for it. */
+  readonly busEvent?: 'pointer';
   /** Error name and code only. */
   readonly error?: string;
 }

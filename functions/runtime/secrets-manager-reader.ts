@@ -45,7 +45,7 @@ function parseErrorBody(text: string): { __type?: unknown; code?: unknown; Messa
 }
 
 /** The error from an AWS JSON answer: its type from `x-amzn-errortype` or `__type`, without namespace or URI suffix. */
-function describeJsonError(headers: Readonly<Record<string, string>>, text: string): { name: string; message: string } {
+export function describeJsonError(headers: Readonly<Record<string, string>>, text: string): { name: string; message: string } {
   const body = parseErrorBody(text);
   const raw = String(headers['x-amzn-errortype'] ?? body.__type ?? body.code ?? 'UnknownError');
   return { name: raw.split(':')[0]!.split('#').pop() || 'UnknownError', message: String(body.Message ?? body.message ?? '') };

@@ -13,7 +13,7 @@ import { readInboxConfig, readReceiverConfig } from '../../functions/core/receiv
 import type { TargetOutcome } from '../../functions/core/webhook-core';
 import { createInboxProcessor, inboxDependencies } from '../../functions/runtime/create-inbox-processor';
 import { createReceiver } from '../../functions/runtime/create-receiver';
-import { createDeliver } from '../../functions/runtime/deliver';
+import { createDeliver, NO_BUS } from '../../functions/runtime/deliver';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localS3Client, localSqsClient } from '../../functions/runtime/local-aws';
 import { receiverDependencies } from '../../functions/runtime/receiver-dependencies';
 import { createForwarderQueues, createInboxQueue } from '../../local/embedded-sqs';
@@ -48,6 +48,7 @@ describe('createDeliver', () => {
     const deliver = createDeliver({
       queue: (target) => held(target.queueUrl, { ok: true, messageId: `m-${queues++}` })(),
       archive: held('archive', { ok: true }),
+      bus: NO_BUS,
     });
     const answer = deliver(plan(['queue', 'queue', 'archive']));
     await new Promise((resolve) => setImmediate(resolve));
@@ -76,7 +77,7 @@ describe('createDeliver', () => {
     ],
   ])('%s', async (_name, outcomes, expected) => {
     const [queue, archive] = outcomes as [TargetOutcome, TargetOutcome];
-    const deliver = createDeliver({ queue: async () => queue, archive: async () => archive });
+    const deliver = createDeliver({ queue: async () => queue, archive: async () => archive, bus: NO_BUS });
     expect(await deliver(plan(['queue', 'archive']))).toEqual(expected);
   });
 });

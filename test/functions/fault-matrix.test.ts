@@ -18,7 +18,9 @@ import { createReceiver, type ProxyHandler } from '../../functions/runtime/creat
 import { deliveryPipeline } from '../../functions/runtime/deliver';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localS3Client, localSqsClient } from '../../functions/runtime/local-aws';
 import { createSecretSource, REFRESH_BACKOFF_MS, readBudgetFor, SECRET_CACHE_MS } from '../../functions/runtime/secret-source';
+import { EVENTS_LIMITS } from '../../functions/runtime/bus-sender';
 import { secretsManagerReader } from '../../functions/runtime/secrets-manager-reader';
+import { type EmbeddedBus, startEmbeddedBus } from '../../local/embedded-bus';
 import { createForwarderQueues, type LocalQueues } from '../../local/embedded-sqs';
 import { lambdaContext } from '../../local/webhook-server';
 import { baseAlert } from '../../scripts/sample-alerts';
@@ -85,6 +87,8 @@ function receiver(
     scale?: Scale;
     /** With the archive, written through this endpoint (the S3 proxy by default). */
     archive?: { endpoint?: string };
+    /** With the event bus, put through this endpoint. */
+    bus?: { endpoint: string };
   } = {},
 ): ProxyHandler {
   const scale = options.scale ?? 1;
@@ -99,12 +103,18 @@ function receiver(
     ]),
     REQUEST_LOG: 'off',
     ...(options.archive ? { ARCHIVE_BUCKET: BUCKET } : {}),
+    ...(options.bus ? { EVENT_BUS_NAME: 'matrix-bus' } : {}),
   });
   const clock = options.clock ?? { now: Date.now() };
-  const { deliver, sqs: sqsClient } = deliveryPipeline(config.archive, {
-    sqs: target(options.sqsEndpoint ?? sqsProxy.endpoint, scaled(SQS_LIMITS, scale)),
-    s3: target(options.archive?.endpoint ?? s3Proxy.endpoint, scaled(S3_WRITE_LIMITS, scale)),
-  });
+  const { deliver, sqs: sqsClient } = deliveryPipeline(
+    config.archive,
+    {
+      sqs: target(options.sqsEndpoint ?? sqsProxy.endpoint, scaled(SQS_LIMITS, scale)),
+      s3: target(options.archive?.endpoint ?? s3Proxy.endpoint, scaled(S3_WRITE_LIMITS, scale)),
+      ...(options.bus ? { events: target(options.bus.endpoint, scaled(EVENTS_LIMITS, scale)) } : {}),
+    },
+    config.bus,
+  );
   return createReceiver(config, {
     deliver,
     secrets: createSecretSource(
@@ -242,6 +252,50 @@ describe('S3 (the archive) misbehaving, SQS healthy', () => {
 
   it('refuses connections: 503 at once', async () => {
     const answer = await deliver(receiver({ archive: { endpoint: `http://127.0.0.1:${await closedPort()}` }, scale: TENTH }));
+    expect(answer.status).toBe(503);
+    expect(answer.ms).toBeLessThan(2_000);
+    expect(await onQueues()).toEqual({ alerts: 1, paging: 1, quarantine: 0 });
+  });
+});
+
+describe('EventBridge (the bus) misbehaving, SQS healthy', () => {
+  let bus: EmbeddedBus;
+  let busProxy: FaultProxy;
+  beforeAll(async () => {
+    bus = await startEmbeddedBus();
+    busProxy = await startFaultProxy(bus.endpoint);
+  });
+  afterAll(async () => {
+    await busProxy.close();
+    await bus.stop();
+  });
+
+  it.each<[string, Fault[], Fault, number, number, number]>([
+    // case, faults for the first puts, then, status, upper bound (ms), events recorded
+    ['throttles once', ['throttle'], 'pass', 200, 2_000, 1],
+    ['answers 500 once', ['error500'], 'pass', 200, 2_000, 1],
+    ['resets once', ['reset'], 'pass', 200, 2_000, 1],
+    ['hangs once, then is healthy', ['hang'], 'pass', 200, TENTH_WORST_MS, 1],
+    ['answers 500 every time', [], 'error500', 502, 2_000, 0],
+    ['hangs on every attempt', [], 'hang', 503, TENTH_WORST_MS, 0],
+  ])(
+    '%s: %s',
+    async (_name, faults, then, status, withinMs, recorded) => {
+      const before = bus.events().length;
+      const handler = receiver({ bus: { endpoint: busProxy.endpoint }, scale: TENTH });
+      busProxy.plan(faults, then);
+      const answer = await deliver(handler);
+      busProxy.plan([], 'pass');
+      expect({ status: answer.status, fast: answer.ms < withinMs }).toEqual({ status, fast: true });
+      // The queues took theirs in parallel: a failed put is retried by Panther (at least once).
+      expect(await onQueues()).toEqual({ alerts: 1, paging: 1, quarantine: 0 });
+      expect(bus.events().length - before).toBe(recorded);
+    },
+    15_000,
+  );
+
+  it('refuses connections: 503 at once', async () => {
+    const answer = await deliver(receiver({ bus: { endpoint: `http://127.0.0.1:${await closedPort()}` }, scale: TENTH }));
     expect(answer.status).toBe(503);
     expect(answer.ms).toBeLessThan(2_000);
     expect(await onQueues()).toEqual({ alerts: 1, paging: 1, quarantine: 0 });
