@@ -352,7 +352,7 @@ export interface CliIo {
 let previousRun: Promise<unknown> = Promise.resolve();
 
 /**
- * One command, as `npx panther-forwarder <argv>` would run it, resolving with its exit code (what
+ * One command, as `npx --no panther-forwarder <argv>` would run it, resolving with its exit code (what
  * `main` sets as the process's). The commands print through `console` and read `process.env`: for
  * the run, those are `io`'s, and the signal handlers a command adds (tail's Ctrl-C) are removed after.
  */

@@ -38,7 +38,7 @@ const POLL_MS = 2_000;
 const PARALLEL = 8;
 
 /** The command that takes messages off a queue, named wherever tail cannot help. */
-export const TAKE_HINT = 'npx panther-forwarder take --queue-url URL (it removes what it prints)';
+export const TAKE_HINT = 'npx --no panther-forwarder take --queue-url URL (it removes what it prints)';
 
 /** One line per alert, from the receiver's decision on the archived bytes. */
 export function alertLine(read: Extract<ArchivedRead, { outcome: 'alert' }>, json: boolean): string {

@@ -4,7 +4,7 @@
  * delivers nowhere (no home-made rule engine): it shows what the bus would receive.
  *
  * `GET /events` lists what it recorded, oldest first, without removing anything: what
- * `npx panther-forwarder bus-events` shows.
+ * `npx --no panther-forwarder bus-events` shows.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';

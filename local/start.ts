@@ -14,7 +14,7 @@
  *             this server prints its own line per request)
  *   --handler PATH  serve another build of the handler, e.g. the bundle `cdk synth` produced
  *   --bus     both doors also put every alert on a recording EventBridge stand-in (local/embedded-bus.ts)
- *             on BUS_PORT (default 4568; 0 picks a free one): `npx panther-forwarder bus-events` shows them
+ *             on BUS_PORT (default 4568; 0 picks a free one): `npx --no panther-forwarder bus-events` shows them
  *
  * With the embedded SQS it also runs the second door: an inbox queue, as Panther's Amazon SQS
  * destination sends to, drained by the inbox processor (the same handler module as the Lambda's)
