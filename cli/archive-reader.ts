@@ -3,8 +3,11 @@
  * trusting nothing in the bucket: an object is genuine only when its key is in the layout
  * (`<prefix>dt=YYYY-MM-DD/hour=HH/<64 lower hex>.json`, a real date and hour), its name is the SHA-256
  * of its bytes, its `dedupkey` metadata says the same, and its partition is the one its createdAt gives
- * (or, with `placement=arrival`, a createdAt too far from that hour to be filed under its own). A bucket without write-once lets
- * anyone who can write plant, rename or overwrite an object; each of those fails one of these checks.
+ * (or, with `placement=arrival`, a createdAt too far from that hour to be filed under its own). A
+ * renamed or overwritten object, or one planted under a name that is not its hash, fails one of these
+ * checks. A new object that is self-consistent (hash name, metadata, partition) passes: only the
+ * writers' PutObject right can make one, and nothing short of a signature over the body would tell it
+ * from a genuine alert.
  * Only reads: nothing here changes the bucket.
  */
 import { createHash } from 'node:crypto';

@@ -75,7 +75,8 @@ export function archiveKey(
  * object that says `placement: arrival`).
  */
 export function arrivalPlacementFits(createdAtMs: number, hourMs: number): boolean {
-  return createdAtMs < hourMs + HOUR_MS - ARCHIVE_LATE_DAYS * DAY_MS || createdAtMs > hourMs + ARCHIVE_EARLY_DAYS * DAY_MS;
+  // The hour's last instant is its latest possible arrival, its first the earliest.
+  return createdAtMs < hourMs + HOUR_MS - 1 - ARCHIVE_LATE_DAYS * DAY_MS || createdAtMs > hourMs + ARCHIVE_EARLY_DAYS * DAY_MS;
 }
 
 /** The partition of an instant, or undefined where none can name it (a year without four digits). */

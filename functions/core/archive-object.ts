@@ -55,6 +55,8 @@ export function decodeMetadataValue(encoded: string): string {
 /** What is written besides the body (the body is the delivery's message body, stored as its UTF-8 bytes). */
 export interface ArchiveObject {
   readonly key: string;
+  /** SHA-256 (hex) of the stored bytes: the dedupKey, which names the object. */
+  readonly sha256: string;
   readonly contentType: 'application/json';
   readonly metadata: Readonly<Record<string, string>>;
 }
@@ -76,5 +78,5 @@ export function archiveObjectOf(decision: Extract<Decision, { action: 'enqueue' 
     if (value !== undefined) metadata[name] = encodeMetadataValue(value);
   }
   if (placement === ARRIVAL_PLACEMENT) metadata[PLACEMENT_METADATA] = placement;
-  return { key, contentType: 'application/json', metadata };
+  return { key, sha256: decision.attributes.dedupKey, contentType: 'application/json', metadata };
 }

@@ -13,7 +13,8 @@ export const FORWARDER_SETTINGS = {
   visibilityTimeoutSeconds: 30,
   /**
    * How many days before it reaches the archive an alert may have been created and still be filed
-   * under its createdAt: Panther retries for 3 days, and an inbox message may wait the queue's 14.
+   * under its createdAt: Panther retries for 3 days; the rest is room for an alert Panther itself
+   * sends late, so that only a createdAt no real delivery has is filed by its arrival.
    */
   archiveLateDays: 3 + 14,
   /** Lambda timeout: well under API Gateway's 29 s, and above the receiver's own deadline. */

@@ -4,8 +4,8 @@
  * credentials and signer. Measured against the SDK's S3 client (BENCHMARKS.md, "The archive's
  * write"): that client adds its modules and endpoint rules to every cold start and re-encodes,
  * checksums and hashes the body on every write; this sends the text as it is. The payload is not
- * hashed (`UNSIGNED-PAYLOAD`, which S3 accepts): TLS already protects it on the way, and the object's
- * name is the SHA-256 the core computed of these bytes, which replay checks before trusting one.
+ * hashed again (`UNSIGNED-PAYLOAD`, which S3 accepts): the SHA-256 the core computed of these bytes
+ * (the object's name) goes as `x-amz-checksum-sha256`, which S3 checks the body against.
  *
  * A 412 means the object is there already: the key is the hash of the bytes, so it holds these bytes
  * (a Panther retry, a duplicate) and the write counts as done. The bucket policy refuses any PUT
@@ -69,7 +69,13 @@ export function archiveSender(
     uriEscapePath: false,
   });
   return async ({ object }, body, signal) => {
-    const headers: Record<string, string> = { 'content-type': object.contentType, 'if-none-match': '*' };
+    const headers: Record<string, string> = {
+      'content-type': object.contentType,
+      'if-none-match': '*',
+      // The SHA-256 the core already computed of these bytes: S3 checks the body against it (no hashing
+      // here), and a bucket under Object Lock refuses a PUT that carries no checksum at all.
+      'x-amz-checksum-sha256': Buffer.from(object.sha256, 'hex').toString('base64'),
+    };
     for (const [name, value] of Object.entries(object.metadata)) headers[`x-amz-meta-${name}`] = value;
     try {
       await request(

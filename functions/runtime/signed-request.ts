@@ -76,7 +76,9 @@ function retryable(error: unknown): boolean {
   if (error.clockSkewCorrected) return true;
   const status = error.$metadata.httpStatusCode;
   return (
-    status >= 500 || status === 429 || /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown|ConditionalRequestConflict/.test(error.name)
+    status >= 500 ||
+    status === 429 ||
+    /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown|ConditionalRequestConflict|RequestTimeout/.test(error.name)
   );
 }
 
@@ -145,7 +147,8 @@ export function signedRequest(
       name,
       message,
       { httpStatusCode: response.statusCode },
-      sampled && Math.abs(clockOffset!) >= CLOCK_SKEW_MS && clockOffset !== offsetUsed,
+      // Corrected only when the answer showed our clock off by minutes from the offset this attempt used.
+      sampled && Math.abs(clockOffset! - offsetUsed) >= CLOCK_SKEW_MS,
     );
   };
 
@@ -156,6 +159,8 @@ export function signedRequest(
       } catch (error) {
         if (made >= limits.maxAttempts || signal?.aborted || !retryable(error)) throw error;
         await backOff(signal);
+        // The deadline came during the back-off: the failure that led here is the one to report.
+        if (signal?.aborted) throw error;
       }
     }
   };

@@ -208,7 +208,7 @@ describe('the three doors through the pipeline', () => {
     }
   }, 60_000);
 
-  it('writes once: every PUT carries If-None-Match: * and an unsigned payload, and a 412 (already there) is a success', async () => {
+  it('writes once: every PUT carries If-None-Match: *, the body’s SHA-256 as its checksum and an unsigned payload, and a 412 (already there) is a success', async () => {
     const door = await destination('door-conditional');
     const proxy = await startFaultProxy(endpoint);
     const seen: Record<string, string | string[] | undefined>[] = [];
@@ -228,8 +228,11 @@ describe('the three doors through the pipeline', () => {
       proxy.plan([], 'precondition-failed');
       expect((await invoke(handler, body)).statusCode).toBe(200);
       expect(seen).toHaveLength(2);
+      const sha256 = createHash('sha256').update(body).digest('base64');
       for (const headers of seen) {
         expect(headers['if-none-match']).toBe('*');
+        // S3 checks the bytes against it; a bucket under Object Lock refuses a PUT without a checksum.
+        expect(headers['x-amz-checksum-sha256']).toBe(sha256);
         expect(headers['x-amz-content-sha256']).toBe('UNSIGNED-PAYLOAD');
         expect(String(headers.authorization)).toMatch(/SignedHeaders=[^,]*if-none-match/);
       }

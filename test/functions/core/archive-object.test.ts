@@ -56,6 +56,7 @@ describe('archiveObjectOf', () => {
     const object = archiveObjectOf(accepted(body), createdAt + 60_000, 'alerts/');
     expect(object).toEqual({
       key: `alerts/dt=2020-10-13/hour=03/${sha256}.json`,
+      sha256,
       contentType: 'application/json',
       metadata: { severity: 'HIGH', type: 'RULE', detectionid: 'R%C3%A8gle.%C3%9Cbung', alertid: 'a%20b', dedupkey: sha256 },
     });
