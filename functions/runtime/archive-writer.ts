@@ -58,12 +58,12 @@ export function archiveSender(
   const request = signedRequest(shared, target, {
     service: 's3',
     limits: target.limits ?? S3_WRITE_LIMITS,
-    endpoint: async (region) => {
-      const configured = target.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
-      if (configured) return new URL(`${configured.replace(/\/$/, '')}/${bucket}`);
-      const [fips, dualStack] = await Promise.all([shared.useFipsEndpoint(), shared.useDualstackEndpoint()]);
-      return s3BucketEndpoint(bucket, region, { fips, dualStack });
+    endpoint: {
+      variable: 'AWS_ENDPOINT_URL_S3',
+      regional: (region, variant) => s3BucketEndpoint(bucket, region, variant),
+      configured: (configured) => new URL(`${configured.replace(/\/$/, '')}/${bucket}`),
     },
+    env,
     describeError: describeXmlError,
     unsignedPayload: true,
     uriEscapePath: false,

@@ -45,12 +45,8 @@ export function busSender(shared: SharedClientConfig, target: AwsClientTarget = 
   const request = signedRequest(shared, target, {
     service: 'events',
     limits: target.limits ?? EVENTS_LIMITS,
-    endpoint: async (region) => {
-      const configured = target.endpoint ?? env.AWS_ENDPOINT_URL_EVENTBRIDGE ?? env.AWS_ENDPOINT_URL;
-      if (configured) return new URL(configured);
-      const [fips, dualStack] = await Promise.all([shared.useFipsEndpoint(), shared.useDualstackEndpoint()]);
-      return eventsEndpoint(region, { fips, dualStack });
-    },
+    endpoint: { variable: 'AWS_ENDPOINT_URL_EVENTBRIDGE', regional: (region, variant) => eventsEndpoint(region, variant) },
+    env,
     describeError: describeJsonError,
   });
   const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' };

@@ -64,12 +64,11 @@ export function secretsManagerReader(
   const request = signedRequest(shared, target, {
     service: 'secretsmanager',
     limits: target.limits ?? SECRETS_MANAGER_LIMITS,
-    endpoint: async (region) => {
-      const configured = target.endpoint ?? env.AWS_ENDPOINT_URL_SECRETS_MANAGER ?? env.AWS_ENDPOINT_URL;
-      if (configured) return new URL(configured);
-      const [fips, dualStack] = await Promise.all([shared.useFipsEndpoint(), shared.useDualstackEndpoint()]);
-      return new URL(secretsManagerEndpoint(region, { fips, dualStack }));
+    endpoint: {
+      variable: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+      regional: (region, variant) => new URL(secretsManagerEndpoint(region, variant)),
     },
+    env,
     describeError: describeJsonError,
   });
   const body = JSON.stringify({ SecretId: secretId });

@@ -55,8 +55,19 @@ export interface SignedRequestOptions {
   /** The signing name (`secretsmanager`, `s3`). */
   readonly service: string;
   readonly limits: AttemptLimits;
-  /** Where requests go, once the region is known (the caller's endpoint rules, its target's endpoint first). */
-  readonly endpoint: (region: string) => Promise<URL> | URL;
+  /**
+   * Where requests go, as the SDK resolves it: the target's endpoint, else this service's variable
+   * (`AWS_ENDPOINT_URL_S3`…), else `AWS_ENDPOINT_URL`, else the region's endpoint for the variant the
+   * SQS client resolved (FIPS, dual-stack).
+   */
+  readonly endpoint: {
+    readonly variable: string;
+    readonly regional: (region: string, variant: { readonly fips: boolean; readonly dualStack: boolean }) => URL;
+    /** How a configured endpoint is addressed (S3: the bucket in the path); as it is by default. */
+    readonly configured?: (configured: string) => URL;
+  };
+  /** Where the endpoint variables are read; the process's by default. */
+  readonly env?: NodeJS.ProcessEnv;
   /** The error's name and message from an error answer (JSON for Secrets Manager, XML for S3). */
   readonly describeError: (headers: Readonly<Record<string, string>>, body: string) => { name: string; message: string };
   /** `UNSIGNED-PAYLOAD`: the body is not hashed (S3 over TLS, which protects it already); otherwise it is. */
@@ -98,16 +109,22 @@ function backOff(signal: AbortSignal | undefined): Promise<void> {
 export function signedRequest(
   shared: SharedClientConfig,
   target: AwsClientTarget,
-  { service, limits, endpoint, describeError, unsignedPayload = false, uriEscapePath = true }: SignedRequestOptions,
+  { service, limits, endpoint, env = process.env, describeError, unsignedPayload = false, uriEscapePath = true }: SignedRequestOptions,
 ): SignedRequest {
   let prepared: Promise<{ signer: SignatureV4; url: URL; http: AttemptDeadlineHttpHandler }> | undefined;
   /** Server time minus ours, once an error answer told it; until then the SQS client's. */
   let clockOffset: number | undefined;
+  const resolveEndpoint = async (region: string): Promise<URL> => {
+    const configured = target.endpoint ?? env[endpoint.variable] ?? env.AWS_ENDPOINT_URL;
+    if (configured) return endpoint.configured?.(configured) ?? new URL(configured);
+    const [fips, dualStack] = await Promise.all([shared.useFipsEndpoint(), shared.useDualstackEndpoint()]);
+    return endpoint.regional(region, { fips, dualStack });
+  };
   const prepare = async () => {
     const region = target.region ?? (await shared.region());
     const credentials = target.credentials ?? shared.credentials;
     const signer = new SignatureV4({ service, region, credentials, sha256: shared.sha256, uriEscapePath });
-    const url = await endpoint(region);
+    const url = await resolveEndpoint(region);
     return { signer, http: new AttemptDeadlineHttpHandler(limits), url };
   };
 
