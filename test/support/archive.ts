@@ -1,17 +1,18 @@
 /**
  * The archive's test plumbing on a real fauxqs (SQS and S3 on one port): a fresh bucket and queue,
- * alerts sent and archived as the receiver sends and archives them, and SQS records as Lambda hands
+ * alerts archived as the receiver archives them, and SQS records as local mode's event source hands
  * them to a function.
  */
 import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, GetQueueAttributesCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
 import { archiveObjectOf } from '../../functions/core/archive-object';
 import { awsDateTimeToEpochMs } from '../../functions/core/aws-date-time';
 import { decidePayload } from '../../functions/core/webhook-core';
 import { archiveSender } from '../../functions/runtime/archive-writer';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../functions/runtime/local-aws';
-import { createQueueSender, createSqsClient } from '../../functions/runtime/queue-sender';
+import { createSqsClient } from '../../functions/runtime/queue-sender';
+import { sqsRecordOf } from '../../local/sqs-event-source';
 import { drainQueue } from './queue';
 
 let made = 0;
@@ -26,14 +27,6 @@ export async function freshBucket(s3: S3Client): Promise<string> {
 
 export async function freshQueue(sqs: SQSClient, attributes: Record<string, string> = {}, suffix = ''): Promise<string> {
   return (await sqs.send(new CreateQueueCommand({ QueueName: `${freshName('queue')}${suffix}`, Attributes: attributes }))).QueueUrl!;
-}
-
-/** Sends a body as the receiver sends an accepted alert: its decision's body and routing attributes. */
-export async function sendAsReceiver(sqs: SQSClient, queueUrl: string, body: Buffer | string): Promise<void> {
-  const decision = decidePayload({ body: Buffer.from(body).toString('base64'), isBase64Encoded: true }, 'reject');
-  if (decision.action !== 'enqueue') throw new Error(`not an alert the receiver would accept: ${JSON.stringify(decision)}`);
-  const sent = await createQueueSender(sqs)(queueUrl, decision.messageBody, decision.attributes);
-  if (!sent.ok) throw new Error(`send failed: ${sent.error}`);
 }
 
 /** The object the receiver writes for an accepted alert's body, arriving a minute after its createdAt unless told when. */
@@ -68,45 +61,12 @@ export async function archiveAsReceiver(
   }
 }
 
-/** A received message as Lambda's SQS event source hands it to a function. */
-export function toSqsRecord(message: Message, queueArn: string): SQSRecord {
-  const system = message.Attributes ?? {};
-  return {
-    messageId: message.MessageId!,
-    receiptHandle: message.ReceiptHandle!,
-    body: message.Body!,
-    attributes: {
-      ApproximateReceiveCount: system.ApproximateReceiveCount ?? '1',
-      SentTimestamp: system.SentTimestamp!,
-      SenderId: system.SenderId ?? 'local',
-      ApproximateFirstReceiveTimestamp: system.ApproximateFirstReceiveTimestamp ?? system.SentTimestamp!,
-    },
-    messageAttributes: Object.fromEntries(
-      Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
-        name,
-        { stringValue: value.StringValue, dataType: value.DataType! },
-      ]),
-    ),
-    md5OfBody: message.MD5OfBody!,
-    eventSource: 'aws:sqs',
-    eventSourceARN: queueArn,
-    awsRegion: 'us-east-1',
-  };
-}
-
 /** Everything on the queue (exactly `expected` messages), as records. */
 export async function receiveRecords(sqs: SQSClient, queueUrl: string, expected: number): Promise<SQSRecord[]> {
   const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
   const messages = await drainQueue(sqs, queueUrl, { expected });
   if (messages.length !== expected) throw new Error(`expected ${expected} messages on ${queueUrl}, got ${messages.length}`);
-  return messages.map((message) => toSqsRecord(message, Attributes!.QueueArn!));
-}
-
-/** Records in batches of ten, as Lambda's SQS event source sends them by default. */
-export function batchesOf(records: readonly SQSRecord[]): SQSEvent[] {
-  const events: SQSEvent[] = [];
-  for (let start = 0; start < records.length; start += 10) events.push({ Records: records.slice(start, start + 10) });
-  return events;
+  return messages.map((message) => sqsRecordOf(message, Attributes!.QueueArn!));
 }
 
 /** Every key under a prefix (one page: tests write far fewer than 1,000). */
