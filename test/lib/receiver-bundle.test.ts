@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { startEmbeddedSecrets } from '../../local/embedded-secrets';
 import { localSqsClient } from '../../functions/runtime/local-aws';
 import { baseAlert } from '../corpus/panther-payloads';
+import { withCdkValidationEnv } from '../support/cdk-validation';
 import { expectCorpusDelivered } from '../support/corpus-delivery';
 import { startFaultProxy } from '../support/fault-proxy';
 import { postBody } from '../support/http';
@@ -28,7 +29,13 @@ async function underOfflineGuard(command: string, args: readonly string[]): Prom
   const guard = join(ROOT, 'test', 'support', 'offline-guard.cjs');
   await promisify(execFile)(command, args, {
     cwd: ROOT,
-    env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', OFFLINE_GUARD_LOG: log, NODE_OPTIONS: `--require ${JSON.stringify(guard)}` },
+    // As a user's `cdk synth` runs: with aws-cdk-lib's CloudFormation validation (cdk.json makes its findings errors).
+    env: withCdkValidationEnv({
+      ...process.env,
+      CDK_DISABLE_VERSION_CHECK: '1',
+      OFFLINE_GUARD_LOG: log,
+      NODE_OPTIONS: `--require ${JSON.stringify(guard)}`,
+    }),
     timeout: 150_000,
   });
   return readFileSync(log, 'utf8').split('\n').filter(Boolean);

@@ -10,17 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { buildForwarderApp } from '../../lib/forwarder-app';
+import { EVERY_OPTION } from '../lib/fixtures/every-option';
 import { subscribe } from '../lib/fixtures/subscriber-rules';
-
-const EVERY_OPTION = {
-  routes: '[{"name":"paging","severities":["HIGH","CRITICAL"]}]',
-  pantherAccountId: '123456789012',
-  exampleConsumer: 'true',
-  alarmEmail: 'soc@example.com',
-  eventBus: 'true',
-  consumerAccountIds: '210987654321',
-  archiveLock: 'true',
-};
 
 const out = mkdtempSync(join(tmpdir(), 'cfn-lint-'));
 try {
