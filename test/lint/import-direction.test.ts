@@ -1,6 +1,7 @@
 /**
  * The import rule holds (npm test runs dependency-cruiser on the whole tree) and would catch a
  * wrong-way import: the same configuration, run on a scratch tree with one, fails naming the rule.
+ * Every scratch tree is cruised by one process (test/support/depcruise-trees.mjs), each in its own folder.
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,84 +10,119 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../support/processes';
 
-const depcruise = join(ROOT, 'node_modules', '.bin', 'depcruise');
+type Tree = Readonly<Record<string, string>>;
+interface Cruised {
+  readonly code: number;
+  readonly output: string;
+}
 
-async function cruise(files: Record<string, string>): Promise<{ code: number; output: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'import-direction-'));
-  try {
+const WRONG_WAY: ReadonlyArray<readonly [name: string, from: string, importLine: string, to: string, rule: string]> = [
+  [
+    'the core importing a construct',
+    'functions/core/decision.ts',
+    "import { x } from '../../lib/construct';",
+    'lib/construct.ts',
+    'core-is-pure',
+  ],
+  [
+    'an adapter importing local mode',
+    'functions/runtime/sender.ts',
+    "import { x } from '../../local/server';",
+    'local/server.ts',
+    'runtime-uses-core-only',
+  ],
+  [
+    'a construct importing an adapter',
+    'lib/construct.ts',
+    "import { x } from '../functions/runtime/sender';",
+    'functions/runtime/sender.ts',
+    'infrastructure-loads-no-runtime',
+  ],
+  ['the CLI importing local mode', 'cli/tail.ts', "import { x } from '../local/server';", 'local/server.ts', 'cli-is-no-local-mode'],
+  ['the benchmark importing a test', 'bench/run.ts', "import { x } from '../test/corpus';", 'test/corpus.ts', 'tools-never-import-tests'],
+];
+
+const TREES: Readonly<Record<string, Tree>> = {
+  ...Object.fromEntries(
+    WRONG_WAY.map(([name, from, importLine, to]) => [
+      name,
+      { [from]: `${importLine}\nexport const y = x;\n`, [to]: 'export const x = 1;\n' },
+    ]),
+  ),
+  'core module only the CLI reaches': {
+    'functions/receiver.ts': "import { decide } from './core/decide';\nexport const handler = decide;\n",
+    'functions/core/decide.ts': 'export const decide = 1;\n',
+    'cli/replay.ts': "import { inParallel } from '../functions/core/in-parallel';\nexport const run = inParallel;\n",
+    'functions/core/in-parallel.ts': 'export const inParallel = 1;\n',
+  },
+  'core module shared by the CLI and a function': {
+    'functions/receiver.ts': "import { decide } from './core/decide';\nexport const handler = decide;\n",
+    'cli/replay.ts': "import { decide } from '../functions/core/decide';\nexport const run = decide;\n",
+    'functions/core/decide.ts': 'export const decide = 1;\n',
+  },
+  'right way': {
+    'lib/construct.ts': "import { x } from '../functions/core/settings';\nexport const y = x;\n",
+    'functions/core/settings.ts': 'export const x = 1;\n',
+  },
+};
+
+const scratch = mkdtempSync(join(tmpdir(), 'import-direction-'));
+const cruised: Record<string, Cruised> = {};
+
+beforeAll(async () => {
+  const dirs = Object.entries(TREES).map(([name, files], index) => {
+    const dir = join(scratch, String(index));
+    mkdirSync(dir);
     copyFileSync(join(ROOT, '.dependency-cruiser.cjs'), join(dir, '.dependency-cruiser.cjs'));
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'preserve', moduleResolution: 'bundler' } }));
     for (const [path, text] of Object.entries(files)) {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
       writeFileSync(join(dir, path), text);
     }
-    const { stdout } = await promisify(execFile)(depcruise, ['--config', '.dependency-cruiser.cjs', ...Object.keys(files)], { cwd: dir });
-    return { code: 0, output: stdout };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string };
-    return { code: failed.code, output: failed.stdout };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+    return [name, dir] as const;
+  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [join(ROOT, 'test', 'support', 'depcruise-trees.mjs'), ...dirs.map(([, dir]) => dir)],
+    {
+      cwd: ROOT,
+    },
+  );
+  const results = JSON.parse(stdout) as Cruised[];
+  dirs.forEach(([name], index) => {
+    cruised[name] = results[index]!;
+  });
+}, 60_000);
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('the import-direction check', () => {
-  it.each([
-    [
-      'the core importing a construct',
-      'functions/core/decision.ts',
-      "import { x } from '../../lib/construct';",
-      'lib/construct.ts',
-      'core-is-pure',
-    ],
-    [
-      'an adapter importing local mode',
-      'functions/runtime/sender.ts',
-      "import { x } from '../../local/server';",
-      'local/server.ts',
-      'runtime-uses-core-only',
-    ],
-    [
-      'a construct importing an adapter',
-      'lib/construct.ts',
-      "import { x } from '../functions/runtime/sender';",
-      'functions/runtime/sender.ts',
-      'infrastructure-loads-no-runtime',
-    ],
-    ['the CLI importing local mode', 'cli/tail.ts', "import { x } from '../local/server';", 'local/server.ts', 'cli-is-no-local-mode'],
-    ['the benchmark importing a test', 'bench/run.ts', "import { x } from '../test/corpus';", 'test/corpus.ts', 'tools-never-import-tests'],
-  ])('fails on %s', async (_name, from, importLine, to, rule) => {
-    const result = await cruise({ [from]: `${importLine}\nexport const y = x;\n`, [to]: 'export const x = 1;\n' });
-    expect(result.code).not.toBe(0);
-    expect(result.output).toContain(rule);
+  it.each(WRONG_WAY)('fails on %s', (name, _from, _importLine, _to, rule) => {
+    expect(cruised[name]!.code).not.toBe(0);
+    expect(cruised[name]!.output).toContain(rule);
   });
 
-  it('fails on a core module only the CLI reaches (core-serves-functions): it belongs in cli/', async () => {
-    const result = await cruise({
-      'functions/receiver.ts': "import { decide } from './core/decide';\nexport const handler = decide;\n",
-      'functions/core/decide.ts': 'export const decide = 1;\n',
-      'cli/replay.ts': "import { inParallel } from '../functions/core/in-parallel';\nexport const run = inParallel;\n",
-      'functions/core/in-parallel.ts': 'export const inParallel = 1;\n',
-    });
+  it('fails on a core module only the CLI reaches (core-serves-functions): it belongs in cli/', () => {
+    const result = cruised['core module only the CLI reaches']!;
     expect(result.code).not.toBe(0);
     expect(result.output).toMatch(/core-serves-functions: functions\/core\/in-parallel\.ts/);
     expect(result.output).not.toMatch(/core-serves-functions: functions\/core\/decide\.ts/);
   });
 
-  it('passes a core module the CLI shares with a function', async () => {
-    const result = await cruise({
-      'functions/receiver.ts': "import { decide } from './core/decide';\nexport const handler = decide;\n",
-      'cli/replay.ts': "import { decide } from '../functions/core/decide';\nexport const run = decide;\n",
-      'functions/core/decide.ts': 'export const decide = 1;\n',
-    });
-    expect(result).toMatchObject({ code: 0 });
+  it('passes a core module the CLI shares with a function', () => {
+    expect(cruised['core module shared by the CLI and a function']).toMatchObject({ code: 0 });
   });
 
-  it('passes the same tree with the import pointing the right way', async () => {
-    const result = await cruise({
-      'lib/construct.ts': "import { x } from '../functions/core/settings';\nexport const y = x;\n",
-      'functions/core/settings.ts': 'export const x = 1;\n',
+  it('passes the same tree with the import pointing the right way', () => {
+    expect(cruised['right way']).toMatchObject({ code: 0 });
+  });
+
+  it('reports each tree on its own: the same wrong-way tree fails alone as it fails among the others', async () => {
+    const [name] = WRONG_WAY[0]!;
+    const dir = join(scratch, String(Object.keys(TREES).indexOf(name)));
+    const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'test', 'support', 'depcruise-trees.mjs'), dir], {
+      cwd: ROOT,
     });
-    expect(result).toMatchObject({ code: 0 });
+    expect((JSON.parse(stdout) as Cruised[])[0]).toEqual(cruised[name]);
   });
 });
