@@ -7,8 +7,12 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { localS3Client, localSqsClient } from '../../functions/runtime/local-aws';
 import { baseAlert } from '../corpus/panther-payloads';
+import { tailArchive } from '../../cli/tail';
 import { archiveAsReceiver, freshBucket, freshName, freshQueue } from '../support/archive';
-import { cli } from '../support/cli';
+import { cli, spawnedCli } from '../support/cli';
+import { startFaultProxy } from '../support/fault-proxy';
+import { closedPort } from '../support/network';
+import { until } from '../support/until';
 import { type RunningProcess, startSqsServer, stopAll } from '../support/processes';
 import { partitionByIso } from '../support/utc-partition';
 
@@ -98,6 +102,61 @@ describe('with a named archive', () => {
     expect(line.key).toMatch(/^alerts\/dt=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/[0-9a-f]{64}\.json$/);
     expect(line.attributes).toMatchObject({ alertId: 'watch-100', detectionId: line.alert.id });
     expect(stderr).not.toContain('refused');
+  });
+});
+
+describe('tail when S3 misbehaves', () => {
+  /** Runs tail in this process (a short poll), collecting what it prints. */
+  function tailed(options: Omit<Parameters<typeof tailArchive>[0], 'prefix' | 'json' | 'where' | 'pollMs'> & { where: string }) {
+    const printed = { out: [] as string[], err: [] as string[] };
+    const out = jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.out.push(line));
+    const err = jest.spyOn(console, 'error').mockImplementation((line: string) => void printed.err.push(line));
+    const done = tailArchive({ prefix: 'alerts/', json: true, pollMs: 100, ...options }).finally(() => {
+      out.mockRestore();
+      err.mockRestore();
+    });
+    return { printed, done };
+  }
+
+  it('says where S3 could not be reached (is the forwarder running?) and exits 1 when nothing listens', async () => {
+    const where = `http://127.0.0.1:${await closedPort()}`;
+    // In its own process: under jest, Node's socket errors come from another realm and the SDK wraps them without their code.
+    const { code, stderr } = await spawnedCli(['tail', '--bucket', 'any', '--endpoint', where, '--timeout', '5']);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`Could not reach S3 at ${where}. Is the forwarder running (npm start)?`);
+  });
+
+  it('keeps following through a failed listing: says so, lists again, and prints what came meanwhile', async () => {
+    const bucket = await freshBucket(s3);
+    const proxy = await startFaultProxy(endpoint);
+    try {
+      proxy.plan(['pass', 'pass', 'pass'], 'error500'); // the first round's three partitions, then S3 fails
+      const { printed, done } = tailed({ s3: localS3Client(proxy.endpoint), bucket, where: proxy.endpoint, max: 1, timeoutSeconds: 20 });
+      expect(await until(() => printed.err.some((line) => line.startsWith('Could not list the archive')), 10_000)).toBe(true);
+      await archiveAlert(bucket, 0, 200);
+      proxy.plan([], 'pass');
+      expect(await done).toBe(0);
+      expect(printed.out.map((line) => (JSON.parse(line) as { alert: { alertId: string } }).alert.alertId)).toEqual(['watch-200']);
+      expect(printed.err.find((line) => line.startsWith('Could not list'))).toMatch(/^Could not list the archive \(\w+\); trying again\.$/);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('stops at --timeout while a listing hangs, without reporting the cut listing as a failure', async () => {
+    const bucket = await freshBucket(s3);
+    const proxy = await startFaultProxy(endpoint);
+    try {
+      proxy.plan(['pass', 'pass', 'pass'], 'hang');
+      const started = Date.now();
+      const { printed, done } = tailed({ s3: localS3Client(proxy.endpoint), bucket, where: proxy.endpoint, timeoutSeconds: 1 });
+      expect(await done).toBe(0);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(printed.err.filter((line) => !line.startsWith('Following'))).toEqual([]);
+      expect(printed.out).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
   });
 });
 
