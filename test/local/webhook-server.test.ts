@@ -8,7 +8,14 @@ import { request } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { Server } from 'node:http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { createWebhookServer, refuseStrangers, UNAUTHENTICATED_BODY_CAP_BYTES } from '../../local/webhook-server';
+import {
+  createWebhookServer,
+  type ProxyHandler,
+  refuseStrangers,
+  type RequestLog,
+  UNAUTHENTICATED_BODY_CAP_BYTES,
+} from '../../local/webhook-server';
+import { until } from '../support/until';
 import { SecretUnavailableError } from '../../functions/runtime/secret-source';
 import { padTo, TOO_LARGE_CASES } from '../corpus/panther-payloads';
 import { postBody, type Answer } from '../support/http';
@@ -56,21 +63,32 @@ const answerBodyLength = async (event: APIGatewayProxyEvent) => ({
 });
 
 /** A local server in process, checking the in-process secret (or this source); counts handler calls and bytes read. */
-async function startServer({ handler = answerBodyLength, secrets = async (): Promise<readonly string[]> => [SECRET] } = {}) {
+async function startServer({
+  handler = answerBodyLength,
+  secrets = async (): Promise<readonly string[]> => [SECRET],
+}: {
+  handler?: ProxyHandler;
+  secrets?: () => Promise<readonly string[]>;
+} = {}) {
   const calls: APIGatewayProxyEvent[] = [];
+  const logged: RequestLog[] = [];
   const sockets: Socket[] = [];
   const server: Server = createWebhookServer({
-    handler: async (event) => {
+    handler: async (event, context) => {
       calls.push(event);
-      return handler(event);
+      return handler(event, context);
     },
     refuseStranger: refuseStrangers(HEADER, secrets),
+    onRequest: (entry) => logged.push(entry),
   });
   server.on('connection', (socket: Socket) => sockets.push(socket));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`,
     calls,
+    /** What the server reported of each request, once answered. */
+    logged,
+    openSockets: () => sockets.filter((socket) => !socket.closed).length,
     /** Bytes the server read from the last connection, once it closed it (bounded wait). */
     async bytesReadOnClose(): Promise<number> {
       const socket = sockets.at(-1)!;
@@ -100,14 +118,18 @@ describe('createWebhookServer', () => {
     try {
       await new Promise<void>((resolve) => {
         const socket = connect(Number(new URL(server.url).port), '127.0.0.1', () => {
-          socket.write('POST /alerts HTTP/1.1\r\nHost: local\r\nContent-Length: 100000\r\n\r\n{"id":');
+          // A Host local mode answers (another name is refused before the body is read, which tests nothing here).
+          socket.write(`POST /alerts HTTP/1.1\r\nHost: ${new URL(server.url).host}\r\nContent-Length: 100000\r\n\r\n{"id":`);
           setTimeout(() => {
             socket.destroy();
             resolve();
           }, 100);
         });
       });
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The server let the cut request's socket go, without calling the handler or logging an answer.
+      expect(await until(() => server.openSockets() === 0, 2_000)).toBe(true);
+      expect(server.calls).toHaveLength(0);
+      expect(server.logged).toEqual([]);
       const answer = await fetch(server.url, { method: 'POST', body: '{"after":1}' });
       expect(answer.status).toBe(200);
       expect(await answer.text()).toBe('{"after":1}');
@@ -182,6 +204,94 @@ describe('createWebhookServer', () => {
       expect(answer?.status).toBe(503);
       expect(JSON.parse(answer!.body)).toEqual({ error: 'authentication unavailable; retry later', requestId: expect.any(String) });
       expect(server.calls).toHaveLength(0);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('createWebhookServer answers as API Gateway does', () => {
+  it('404 for another path, naming the one Panther posts to; 405 with Allow for another method; no handler call', async () => {
+    const server = await startServer();
+    try {
+      const elsewhere = await postBody(server.url.replace(/\/alerts$/, '/alert'), '{}', { [HEADER]: SECRET });
+      expect(elsewhere.status).toBe(404);
+      expect(JSON.parse(elsewhere.body).message).toBe('Not found. Panther posts to /alerts');
+      const get = await fetch(server.url);
+      expect(get.status).toBe(405);
+      expect(get.headers.get('allow')).toBe('POST');
+      expect(server.calls).toHaveLength(0);
+      expect(server.logged.map((entry) => [entry.method, entry.path, entry.statusCode])).toEqual([
+        ['POST', '/alert', 404],
+        ['GET', '/alerts', 405],
+      ]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("413 for an owner's body over API Gateway's 10 MiB, which the handler never gets", async () => {
+    const server = await startServer();
+    try {
+      const answer = await postBody(server.url, Buffer.alloc(10 * MiB + 1, 'a'), { [HEADER]: SECRET });
+      expect(answer).toEqual({ status: 413, body: JSON.stringify({ message: 'Request Entity Too Large' }) });
+      expect(server.calls).toHaveLength(0);
+      expect((await postBody(server.url, Buffer.alloc(10 * MiB, 'a'), { [HEADER]: SECRET })).status).toBe(200);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('502 Internal server error when the handler throws (a failed integration), and serves the next request', async () => {
+    let calls = 0;
+    const server = await startServer({
+      handler: async (event) => {
+        calls += 1;
+        if (calls === 1) throw new Error('the function crashed');
+        return answerBodyLength(event);
+      },
+    });
+    try {
+      expect(await postBody(server.url, '{}', { [HEADER]: SECRET })).toEqual({
+        status: 502,
+        body: JSON.stringify({ message: 'Internal server error' }),
+      });
+      expect(await postBody(server.url, '{}', { [HEADER]: SECRET })).toEqual({ status: 200, body: '2' });
+    } finally {
+      server.close();
+    }
+  });
+
+  it("logs an accepted alert's id (alertId, else id) and severity, a quarantine's reason (base64 too), nothing of other bodies", async () => {
+    const replies: Array<{ statusCode: number; body: string; isBase64Encoded?: boolean }> = [
+      { statusCode: 200, body: '{}' },
+      { statusCode: 200, body: '{}' },
+      { statusCode: 200, body: '{}' },
+      {
+        statusCode: 202,
+        body: Buffer.from(JSON.stringify({ status: 'quarantined', error: 'createdAt: must match format' })).toString('base64'),
+        isBase64Encoded: true,
+      },
+      { statusCode: 202, body: 'not json' },
+    ];
+    const server = await startServer({ handler: async () => replies.shift()! });
+    try {
+      for (const body of [
+        JSON.stringify({ alertId: '', id: 'detection-1', severity: 'HIGH' }),
+        '["an", "array"]',
+        '{"alertId": 7}',
+        '{"title": "x"}',
+        '{"title": "y"}',
+      ]) {
+        await postBody(server.url, body, { [HEADER]: SECRET });
+      }
+      expect(server.logged.map(({ statusCode, alertId, severity, reason }) => ({ statusCode, alertId, severity, reason }))).toEqual([
+        { statusCode: 200, alertId: 'detection-1', severity: 'HIGH', reason: undefined },
+        { statusCode: 200, alertId: undefined, severity: undefined, reason: undefined },
+        { statusCode: 200, alertId: undefined, severity: undefined, reason: undefined },
+        { statusCode: 202, alertId: undefined, severity: undefined, reason: 'createdAt: must match format' },
+        { statusCode: 202, alertId: undefined, severity: undefined, reason: undefined },
+      ]);
     } finally {
       server.close();
     }
