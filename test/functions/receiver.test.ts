@@ -24,7 +24,9 @@ import {
   type Handler,
   type TestServers,
 } from '../support/handler';
+import { startFaultProxy } from '../support/fault-proxy';
 import { blackHole, closedPort } from '../support/network';
+import { until } from '../support/until';
 import { freshBucket, keysIn } from '../support/archive';
 import { partitionByIso } from '../support/utc-partition';
 import { attributesOf, drainQueue } from '../support/queue';
@@ -304,6 +306,51 @@ describe('receiver handler logs', () => {
     } finally {
       for (const spy of spies) spy.mockRestore();
     }
+  });
+});
+
+describe('receiver handler with a cached secret it cannot refresh', () => {
+  it('keeps accepting alerts and writes the metric the SecretStale alarm watches (PantherAlertForwarder SecretStaleServed), never the secret', async () => {
+    const proxy = await startFaultProxy(servers.secretsEndpoint);
+    const lines: string[] = [];
+    const realNow = Date.now;
+    let shiftMs = 0;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + shiftMs);
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => lines.push(String(chunk)) > 0);
+    const answers: number[] = [];
+    try {
+      const handler = loadHandler({ ...base, AWS_ENDPOINT_URL_SECRETS_MANAGER: proxy.endpoint, METRICS_SCOPE: 'TestStack/Forwarder' });
+      answers.push((await invoke(handler, alertBody())).statusCode); // reads the secret and caches it
+      proxy.plan([], 'error500');
+      shiftMs = 5 * 60 * 1000 + 1; // past the five minutes after which the cache is refreshed
+      answers.push((await invoke(handler, alertBody())).statusCode);
+      expect(await until(() => lines.join('').includes('SecretStaleServed'), 5_000)).toBe(true);
+    } finally {
+      out.mockRestore();
+      clock.mockRestore();
+      await proxy.close();
+    }
+    expect(answers).toEqual([200, 200]);
+    const records = lines
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records).toEqual([
+      expect.objectContaining({
+        level: 'WARN',
+        Forwarder: 'TestStack/Forwarder',
+        SecretStaleServed: 1,
+        error: expect.stringMatching(/^cannot read the webhook secret/),
+        _aws: expect.objectContaining({
+          CloudWatchMetrics: [
+            { Namespace: 'PantherAlertForwarder', Dimensions: [['Forwarder']], Metrics: [{ Name: 'SecretStaleServed', Unit: 'Count' }] },
+          ],
+        }),
+      }),
+    ]);
+    expect(lines.join('')).not.toContain(TEST_SECRET);
+    expect(await drainQueue(localSqsClient(endpoint), queueUrl, { expected: 2 })).toHaveLength(2);
   });
 });
 
