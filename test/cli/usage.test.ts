@@ -7,6 +7,13 @@ describe('usage errors', () => {
     [['validate'], 'validate needs at least one file'],
     [['tail', '--max=-3'], '--max must be a positive whole number'],
     [['tail', '--max', '-3'], "Option '--max' argument is ambiguous."], // node's parseArgs says it in three lines
+    // tail's options of old, when it received from a queue: it never does now, and names the command that does.
+    [
+      ['tail', '--queue-url', 'http://127.0.0.1:1/q'],
+      'tail follows the archive and never receives from a queue; to take messages off a queue (it removes them): take',
+    ],
+    [['tail', '--delete'], 'tail follows the archive and never receives from a queue'],
+    [['tail', '--prefix', 'alerts'], '--prefix must be empty or lower-case path segments each ending in /, e.g. alerts/, got "alerts"'],
     [['send-test-alert', '--header', 'no-colon'], `--header must look like 'Name: value', got "no-colon"`],
   ])(
     '%j: exit 2, one line naming the problem and --help',
