@@ -109,6 +109,8 @@ export async function tailArchive(options: TailOptions): Promise<number> {
     try {
       await poll(true);
     } catch (error) {
+      // Ctrl-C or --timeout while the first listing hangs: a stop, not a failure.
+      if (stop.signal.aborted) return 0;
       const reason = noArchive(error, options);
       if (reason === undefined) throw error;
       console.error(`${reason}\ntail only watches the archive and never takes alerts off a queue. To take them off one: ${TAKE_HINT}.`);
