@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { withCdkValidationEnv } from '../support/cdk-validation';
 import { ROOT } from '../support/processes';
 
 async function runApp(context: Record<string, string>): Promise<{ code: number; stderr: string }> {
@@ -14,7 +15,7 @@ async function runApp(context: Record<string, string>): Promise<{ code: number; 
   try {
     await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bin/panther-alert-forwarder.ts'], {
       cwd: ROOT,
-      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir },
+      env: withCdkValidationEnv({ ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir }),
     });
     return { code: 0, stderr: '' };
   } catch (error) {

@@ -2,7 +2,9 @@
  * aws-cdk-lib checks every template it synthesizes against CloudFormation's resource schemas, and
  * cdk.json's `@aws-cdk/core:validateAgainstDefaultRules` makes a finding fail `cdk synth`. The other
  * suites synthesize with that check off (test/support/setup-env.ts, for speed); here it is on, as a
- * user's `cdk synth` runs it, over every kind of template the stack makes.
+ * user's `cdk synth` runs it, over templates that between them use every context key: the defaults,
+ * the optional parts, the other choices (FIFO, an existing bus and topic, a custom domain, a web ACL…),
+ * the inbox as the only door, and a deployment with an account and region (partition literals).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,12 +34,62 @@ function validated(options: Readonly<Record<string, string>>, addToStack?: (stac
   });
 }
 
+/** The choices EVERY_OPTION leaves at their defaults, or makes the other way. */
+const OTHER_CHOICES: Readonly<Record<string, string>> = {
+  routes: '[{"name":"paging","severities":["HIGH"],"types":["RULE"]}]',
+  fifo: 'true',
+  invalidPayloads: 'reject',
+  allowedSourceIps: '203.0.113.7,198.51.100.0/24',
+  alarmTopicArn: 'arn:aws:sns:eu-west-1:111111111111:soc-alarms',
+  noAlertHours: '12',
+  consumerRoleArns: 'arn:aws:iam::333333333333:role/reader',
+  apiGatewayCloudWatchRole: 'true',
+  domainName: 'alerts.example.com',
+  certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0',
+  webAclArn: 'arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/panther/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0',
+  archiveDays: '90',
+  archiveScanCutoffBytes: '1073741824',
+  eventBusArn: 'arn:aws:events:eu-west-1:111111111111:event-bus/alerts',
+};
+const INBOX_ONLY: Readonly<Record<string, string>> = {
+  webhook: 'false',
+  pantherAccountId: '123456789012',
+  inboxMaxConcurrency: '20',
+  archive: 'false',
+  alarmEmail: 'soc@example.com',
+};
+
+/** Runs with CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION set as `cdk synth` sets them from a profile, then restores them. */
+function inAccount<T>(run: () => T): T {
+  const saved = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  Object.assign(process.env, { CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'eu-west-1' });
+  try {
+    return run();
+  } finally {
+    for (const [name, value] of [
+      ['CDK_DEFAULT_ACCOUNT', saved.account],
+      ['CDK_DEFAULT_REGION', saved.region],
+    ] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+const findings = (report: ValidationReport) => report.pluginReports.flatMap((r) => r.violations);
+
 describe("aws-cdk-lib's CloudFormation validation, as `cdk synth` runs it", () => {
   it.each([
     ['the defaults', { alarmEmail: 'soc@example.com' }],
     ['every optional part', EVERY_OPTION],
+    ['the other choices', OTHER_CHOICES],
+    ['the inbox as the only door', INBOX_ONLY],
   ])('passes %s with no finding', (_name, options) => {
-    expect(validated(options).pluginReports.flatMap((r) => r.violations)).toEqual([]);
+    expect(findings(validated(options))).toEqual([]);
+  });
+
+  it('passes every optional part deployed with an account and region (partition literals) with no finding', () => {
+    expect(findings(inAccount(() => validated(EVERY_OPTION)))).toEqual([]);
   });
 
   it('fails the synth on a property CloudFormation does not know (the check is live)', () => {

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { withCdkValidationEnv } from '../support/cdk-validation';
 import { ROOT } from '../support/processes';
 import { readme, readmeApp, relativeLinks } from './readme';
 
@@ -17,13 +18,16 @@ const work = mkdtempSync(join(tmpdir(), 'panther-pack-'));
 const app = join(work, 'my-cdk-app');
 const guard = join(ROOT, 'test', 'support', 'offline-guard.cjs');
 const guardLog = join(work, 'offline-guard.log');
-/** Every node process here is offline: the guard refuses and records any non-loopback connection. */
-const env = {
+/**
+ * Every node process here is offline: the guard refuses and records any non-loopback connection. The
+ * apps synthesize as a user's do, with aws-cdk-lib's CloudFormation validation.
+ */
+const env = withCdkValidationEnv({
   ...process.env,
   OFFLINE_GUARD_LOG: guardLog,
   NODE_OPTIONS: `--require ${JSON.stringify(guard)}`,
   npm_config_update_notifier: 'false',
-};
+});
 
 let tarball: string;
 /** What npm printed on stderr while installing the tarball into the app. */
