@@ -13,6 +13,7 @@ describe('usage errors', () => {
       'tail follows the archive and never receives from a queue; to take messages off a queue (it removes them): take',
     ],
     [['tail', '--delete'], 'tail follows the archive and never receives from a queue'],
+    [['tail', '--route', 'paging'], 'tail follows the archive and never receives from a queue'],
     [['tail', '--prefix', 'alerts'], '--prefix must be empty or lower-case path segments each ending in /, e.g. alerts/, got "alerts"'],
     [['send-test-alert', '--header', 'no-colon'], `--header must look like 'Name: value', got "no-colon"`],
   ])(
