@@ -33,18 +33,25 @@ export type AlertBusChoice =
 /** A bus ARN in any partition (a token is taken as it is). */
 const EVENT_BUS_ARN = /^arn:aws[\w-]*:events:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:event-bus\/[.\-_A-Za-z0-9]{1,256}$/;
 
-/** Checks the bus props; throws naming the prop. `isToken` tells a deploy-time value from a literal. */
-export function checkAlertBusProps(props: AlertBusForwarderProps, isToken: (value: string) => boolean): AlertBusChoice {
-  const fail = (message: string): never => {
-    throw new Error(`PantherAlertForwarder: ${message}`);
-  };
-  if (props.eventBus === true && props.eventBusArn !== undefined) fail('give eventBus: true or eventBusArn, not both');
+/**
+ * The bus props' problems, each named as the user typed the key (`key`), into the forwarder's one
+ * list (forwarder-checks.ts). `isToken` tells a deploy-time value from a literal.
+ */
+export function collectAlertBusProblems(
+  props: AlertBusForwarderProps,
+  fail: (prop: string, why: string) => void,
+  key: (prop: string) => string,
+  isToken: (value: string) => boolean,
+): void {
+  if (props.eventBus === true && props.eventBusArn !== undefined) fail('eventBus', `true or ${key('eventBusArn')}: give one, not both`);
   if (props.eventBusProps !== undefined && props.eventBus !== true)
-    fail('eventBusProps needs eventBus: true (they shape the bus the stack creates)');
-  if (props.eventBusArn !== undefined) {
-    if (!isToken(props.eventBusArn) && !EVENT_BUS_ARN.test(props.eventBusArn))
-      fail(`eventBusArn must be an event bus ARN, got ${JSON.stringify(props.eventBusArn)}`);
-    return { kind: 'existing', eventBusArn: props.eventBusArn };
-  }
+    fail('eventBusProps', `needs ${key('eventBus')}: true (they shape the bus the stack creates)`);
+  if (props.eventBusArn !== undefined && !isToken(props.eventBusArn) && !EVENT_BUS_ARN.test(props.eventBusArn))
+    fail('eventBusArn', `must be an event bus ARN, got ${JSON.stringify(props.eventBusArn)}`);
+}
+
+/** What the facade does with props that passed collectAlertBusProblems. */
+export function alertBusChoice(props: AlertBusForwarderProps): AlertBusChoice {
+  if (props.eventBusArn !== undefined) return { kind: 'existing', eventBusArn: props.eventBusArn };
   return props.eventBus === true ? { kind: 'own', busProps: props.eventBusProps ?? {} } : { kind: 'none' };
 }

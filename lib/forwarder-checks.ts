@@ -5,6 +5,7 @@
 import { Token } from 'aws-cdk-lib';
 import { checkRoutes } from '../functions/core/routes';
 import { HTTP_HEADER_NAME, invalidPayloadMode } from '../functions/core/settings';
+import { collectAlertBusProblems } from './alert-bus-props';
 import { ARCHIVE_ONLY_PROPS, collectArchiveProblems } from './archive-props';
 import { INBOX_ONLY_PROPS, WEBHOOK_ONLY_PROPS } from './door-props';
 import { checkEscapeHatches } from './escape-hatches';
@@ -64,6 +65,7 @@ export function collectForwarderProblems(
   checkWhatApplies(config, given, fail, key);
   checkEscapeHatches(given, fail, key);
   checkEdge(config, fail, key);
+  collectAlertBusProblems(given, fail, key, Token.isUnresolved);
   return { ...config, routes };
 }
 

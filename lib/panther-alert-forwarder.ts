@@ -1,4 +1,4 @@
-import { type Duration, Stack, Token } from 'aws-cdk-lib';
+import { type Duration, Stack } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,7 +10,7 @@ import type { InvalidPayloadMode } from '../functions/core/settings';
 import { type AlertRoute, AlertQueues, type QueuePair } from './alert-queues';
 import { AlertArchive, type ArchiveReadOptions } from './alert-archive';
 import { type AlertBus, addAlertBus } from './alert-bus';
-import { checkAlertBusProps } from './alert-bus-props';
+import { alertBusChoice } from './alert-bus-props';
 import { ExampleConsumer } from './example-consumer';
 import { checkForwarderProps } from './forwarder-checks';
 import type { AlertRouteProps, PantherAlertForwarderProps } from './forwarder-props';
@@ -132,7 +132,7 @@ export class PantherAlertForwarder extends Construct {
     this.bus = addAlertBus(
       this,
       {
-        choice: checkAlertBusProps(props, Token.isUnresolved),
+        choice: alertBusChoice(props),
         consumerAccountIds: config.consumerAccountIds,
         metricsScope: this.metricsScope,
       },

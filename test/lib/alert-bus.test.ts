@@ -124,7 +124,7 @@ describe('the construct', () => {
   it('refuses eventBusProps without eventBus', () => {
     const stack = new Stack(new App(), 'Lib');
     expect(() => new PantherAlertForwarder(stack, 'Forwarder', { archive: false, eventBusProps: {} })).toThrow(
-      /eventBusProps needs eventBus: true/,
+      /^PantherAlertForwarder: eventBusProps needs eventBus: true \(they shape the bus the stack creates\)$/,
     );
   });
 });
@@ -142,10 +142,16 @@ describe('with eventBusArn', () => {
   });
 
   it.each([
-    [{ eventBusArn: 'shared-alerts' }, /eventBusArn must be an event bus ARN/],
-    [{ eventBusArn: arn, eventBus: 'true' }, /eventBus: true or eventBusArn, not both/],
+    [{ eventBusArn: 'shared-alerts' }, /^cdk context: eventBusArn must be an event bus ARN, got "shared-alerts"$/],
+    [{ eventBusArn: arn, eventBus: 'true' }, /^cdk context: eventBus true or eventBusArn: give one, not both$/],
   ])('refuses %j', (context, message) => {
     expect(() => buildForwarderApp(new App({ context: { archive: 'false', ...context } }))).toThrow(message);
+  });
+
+  it('lists a bus problem in the one error with every other problem of the context', () => {
+    expect(() => buildForwarderApp(new App({ context: { eventBusArn: 'shared-alerts', fifo: 'yes' } }))).toThrow(
+      /^cdk context: 2 problems:\n- fifo must be true or false, got "yes"\n- eventBusArn must be an event bus ARN, got "shared-alerts"$/,
+    );
   });
 });
 
