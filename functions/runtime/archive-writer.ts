@@ -46,29 +46,38 @@ function keyPath(key: string): string {
 }
 
 /**
- * The archive sender of one bucket. Without an endpoint in the target it honours AWS_ENDPOINT_URL_S3
- * and AWS_ENDPOINT_URL, like the SDK; a configured endpoint (a local server) is addressed path-style.
+ * The archive sender: writes each target's object into the target's bucket. Without an endpoint in
+ * the client target it honours AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL, like the SDK; a configured
+ * endpoint (a local server) is addressed path-style.
  */
 export function archiveSender(
-  bucket: string,
   shared: SharedClientConfig,
   target: AwsClientTarget = {},
   env: NodeJS.ProcessEnv = process.env,
 ): ArchiveSender {
-  const request = signedRequest(shared, target, {
-    service: 's3',
-    limits: target.limits ?? S3_WRITE_LIMITS,
-    endpoint: {
-      variable: 'AWS_ENDPOINT_URL_S3',
-      regional: (region, variant) => s3BucketEndpoint(bucket, region, variant),
-      configured: (configured) => new URL(`${configured.replace(/\/$/, '')}/${bucket}`),
-    },
-    env,
-    describeError: describeXmlError,
-    unsignedPayload: true,
-    uriEscapePath: false,
-  });
-  return async ({ object }, body, signal) => {
+  /** A bucket's endpoint is part of its request's set-up: one per bucket (a function writes to one). */
+  const requests = new Map<string, ReturnType<typeof signedRequest>>();
+  const requestTo = (bucket: string) => {
+    let request = requests.get(bucket);
+    if (request === undefined) {
+      request = signedRequest(shared, target, {
+        service: 's3',
+        limits: target.limits ?? S3_WRITE_LIMITS,
+        endpoint: {
+          variable: 'AWS_ENDPOINT_URL_S3',
+          regional: (region, variant) => s3BucketEndpoint(bucket, region, variant),
+          configured: (configured) => new URL(`${configured.replace(/\/$/, '')}/${bucket}`),
+        },
+        env,
+        describeError: describeXmlError,
+        unsignedPayload: true,
+        uriEscapePath: false,
+      });
+      requests.set(bucket, request);
+    }
+    return request;
+  };
+  return async ({ bucket, object }, body, signal) => {
     const headers: Record<string, string> = {
       'content-type': object.contentType,
       'if-none-match': '*',
@@ -78,7 +87,7 @@ export function archiveSender(
     };
     for (const [name, value] of Object.entries(object.metadata)) headers[`x-amz-meta-${name}`] = value;
     try {
-      await request(
+      await requestTo(bucket)(
         { method: 'PUT', path: keyPath(object.key), headers, body },
         { expected: [ALREADY_THERE], ...(signal ? { signal } : {}) },
       );

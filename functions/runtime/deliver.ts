@@ -105,7 +105,7 @@ export interface DeliveryTargetsConfig {
  */
 export function deliveryPipeline(archive: ArchiveSettings | undefined, targets: DeliveryTargetsConfig = {}, bus?: BusSettings) {
   const sqs = createSqsClient(targets.sqs);
-  const write = archive === undefined ? undefined : archiveSender(archive.bucket, sqs.config, targets.s3);
+  const write = archive === undefined ? undefined : archiveSender(sqs.config, targets.s3);
   const put = bus === undefined ? undefined : busSender(sqs.config, targets.events);
   const deliver = createDeliver({
     queue: queueTargetSender(createQueueSender(sqs)),

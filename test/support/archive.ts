@@ -49,7 +49,7 @@ export async function archiveAsReceiver(
 ): Promise<void> {
   const target = { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   const sqs = createSqsClient(target);
-  const write = archiveSender(bucket, sqs.config, target);
+  const write = archiveSender(sqs.config, target);
   try {
     for (const body of bodies) {
       const { decision, object } = archivedObjectOf(body, { prefix, ...(arrivalMs === undefined ? {} : { arrivalMs }) });
