@@ -26,6 +26,7 @@ import { startFaultProxy } from '../support/fault-proxy';
 import { startSqsServer, stopAll, type RunningProcess } from '../support/processes';
 import { attributesOf, drainQueue } from '../support/queue';
 import { partitionByIso } from '../support/utc-partition';
+import { withEnv } from '../support/with-env';
 
 const HOUR = 3_600_000;
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -409,21 +410,17 @@ describe('replay', () => {
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     };
-    const before = { ...process.env };
-    Object.assign(process.env, standard);
-    const client = archiveS3Client();
-    try {
-      const to = await freshQueue(sqs);
-      const { summary } = await replay({ to, s3: client, bucket: undefined }, { ARCHIVE_BUCKET: bucket });
-      expect(summary).toMatchObject({ sent: expected.length, failed: [] });
-      expectExactlyOnce(await everything(to, expected.length), expected);
-    } finally {
-      client.destroy();
-      for (const name of Object.keys(standard)) {
-        if (before[name] === undefined) delete process.env[name];
-        else process.env[name] = before[name];
+    await withEnv(standard, async () => {
+      const client = archiveS3Client();
+      try {
+        const to = await freshQueue(sqs);
+        const { summary } = await replay({ to, s3: client, bucket: undefined }, { ARCHIVE_BUCKET: bucket });
+        expect(summary).toMatchObject({ sent: expected.length, failed: [] });
+        expectExactlyOnce(await everything(to, expected.length), expected);
+      } finally {
+        client.destroy();
       }
-    }
+    });
   });
 
   it('needs a bucket and a window that is not empty', async () => {

@@ -27,6 +27,7 @@ import {
 import { startFaultProxy } from '../support/fault-proxy';
 import { blackHole, closedPort } from '../support/network';
 import { until } from '../support/until';
+import { withEnv } from '../support/with-env';
 import { freshBucket, keysIn } from '../support/archive';
 import { partitionByIso } from '../support/utc-partition';
 import { attributesOf, drainQueue } from '../support/queue';
@@ -117,9 +118,7 @@ describe('receiver handler when SQS fails', () => {
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
     };
-    const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
-    Object.assign(process.env, variables);
-    try {
+    await withEnv(variables, async () => {
       const config = readReceiverConfig({
         QUEUE_URL: queueUrl,
         SECRET_ID: TEST_SECRET_ID,
@@ -129,13 +128,7 @@ describe('receiver handler when SQS fails', () => {
       });
       const handler = createReceiver(config, receiverDependencies(config));
       expect((await invoke(handler, alertBody())).statusCode).toBe(200);
-    } finally {
-      // Put back on the real environment object (replacing it would leave a plain object in its place).
-      for (const [name, value] of Object.entries(saved)) {
-        if (value === undefined) Reflect.deleteProperty(process.env, name);
-        else process.env[name] = value;
-      }
-    }
+    });
     expect(await drainQueue(localSqsClient(endpoint), queueUrl, { expected: 1 })).toHaveLength(1);
   });
 

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { App, CfnResource } from 'aws-cdk-lib';
 import { buildForwarderApp } from '../../lib/forwarder-app';
 import { withCdkValidation } from '../support/cdk-validation';
+import { withEnv } from '../support/with-env';
 import { EVERY_OPTION } from './fixtures/every-option';
 
 const cdkJsonContext = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
@@ -59,22 +60,8 @@ const INBOX_ONLY: Readonly<Record<string, string>> = {
   alarmEmail: 'soc@example.com',
 };
 
-/** Runs with CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION set as `cdk synth` sets them from a profile, then restores them. */
-function inAccount<T>(run: () => T): T {
-  const saved = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
-  Object.assign(process.env, { CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'eu-west-1' });
-  try {
-    return run();
-  } finally {
-    for (const [name, value] of [
-      ['CDK_DEFAULT_ACCOUNT', saved.account],
-      ['CDK_DEFAULT_REGION', saved.region],
-    ] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
-}
+/** CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION as `cdk synth` sets them from a profile. */
+const IN_ACCOUNT = { CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'eu-west-1' };
 
 const findings = (report: ValidationReport) => report.pluginReports.flatMap((r) => r.violations);
 
@@ -89,7 +76,7 @@ describe("aws-cdk-lib's CloudFormation validation, as `cdk synth` runs it", () =
   });
 
   it('passes every optional part deployed with an account and region (partition literals) with no finding', () => {
-    expect(findings(inAccount(() => validated(EVERY_OPTION)))).toEqual([]);
+    expect(findings(withEnv(IN_ACCOUNT, () => validated(EVERY_OPTION)))).toEqual([]);
   });
 
   it('fails the synth on a property CloudFormation does not know (the check is live)', () => {

@@ -15,6 +15,7 @@ import { App } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { buildForwarderApp } from '../../lib/forwarder-app';
+import { withEnv } from '../support/with-env';
 
 const recommended: Readonly<Record<string, unknown>> = CURRENTLY_RECOMMENDED_FLAGS;
 const cdkJsonContext = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
@@ -112,21 +113,10 @@ describe('the app under cdk.json context', () => {
   });
 
   it('gives every stateful resource the same id when deploying with an account and region (partition literals)', () => {
-    const saved = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
-    process.env.CDK_DEFAULT_ACCOUNT = '111111111111';
-    process.env.CDK_DEFAULT_REGION = 'eu-west-1';
-    try {
+    withEnv({ CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'eu-west-1' }, () => {
       const options = { routes: ROUTES, consumerAccountIds: '222222222222' };
       expect(statefulIds(synthesized(cdkJsonContext, options).template)).toEqual(statefulIds(synthesized({}, options).template));
-    } finally {
-      for (const [name, value] of [
-        ['CDK_DEFAULT_ACCOUNT', saved.account],
-        ['CDK_DEFAULT_REGION', saved.region],
-      ] as const) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-    }
+    });
   });
 
   it('still fails the synth on a cdk-nag finding nobody acknowledged', () => {

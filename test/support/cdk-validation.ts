@@ -1,3 +1,5 @@
+import { withEnv } from './with-env';
+
 /**
  * aws-cdk-lib validates every synthesized template against CloudFormation's schemas (an error under
  * cdk.json's `@aws-cdk/core:validateAgainstDefaultRules`); the variable below turns that off. The
@@ -13,11 +15,5 @@ export function withCdkValidationEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv 
 
 /** Runs a synth in this process with the validation on, and restores the switch after. */
 export function withCdkValidation<T>(run: () => T): T {
-  const saved = process.env.CDK_VALIDATION;
-  delete process.env.CDK_VALIDATION;
-  try {
-    return run();
-  } finally {
-    if (saved !== undefined) process.env.CDK_VALIDATION = saved;
-  }
+  return withEnv({ CDK_VALIDATION: undefined }, run);
 }
