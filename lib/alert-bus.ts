@@ -64,17 +64,21 @@ export class AlertBus extends Construct {
     } else {
       const bus = new events.EventBus(this, 'Bus', { description: 'Every alert the Panther alert forwarder accepts', ...choice.busProps });
       const stack = Stack.of(this);
-      for (const account of props.consumerAccountIds) {
-        bus.addToResourcePolicy(
+      const resource = bus.node.defaultChild as events.CfnEventBus;
+      const statements = props.consumerAccountIds.map(
+        (account) =>
           new iam.PolicyStatement({
             sid: `ManageOwnRules${account}`,
             principals: [new iam.AccountPrincipal(account)],
             actions: RULE_ACTIONS,
-            resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: `${bus.eventBusName}/*` })],
+            // The bus's name as synth knows it (its Ref would make the bus's policy refer to the bus itself).
+            resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: `${resource.name}/*` })],
             conditions: { StringEqualsIfExists: { 'events:creatorAccount': account } },
           }),
-        );
-      }
+      );
+      // The bus's own Policy, one document: addToResourcePolicy makes an AWS::Events::EventBusPolicy per
+      // statement, whose deprecated `principal` cdk-nag reads on every synth (a warning a user cannot act on).
+      if (statements.length > 0) resource.policy = new iam.PolicyDocument({ statements });
       this.eventBus = bus;
     }
     this.registry = new eventschemas.CfnRegistry(this, 'Schemas', {

@@ -63,16 +63,18 @@ describe('with eventBus=true', () => {
   });
 
   it('lets only the listed consumer accounts manage rules, only their own, and nothing else', () => {
-    const policies = Object.values(template.findResources('AWS::Events::EventBusPolicy'));
-    const statements = policies.map((policy) => policy.Properties.Statement);
+    template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+    const [bus] = Object.values(template.findResources('AWS::Events::EventBus'));
+    const statements = bus!.Properties.Policy.Statement as Array<Record<string, unknown>>;
     expect(statements).toHaveLength(1);
-    const [statement] = statements;
+    const statement = statements[0]!;
     expect(JSON.stringify(statement.Principal)).toContain(CONSUMER);
     expect(JSON.stringify(statements)).not.toContain(STRANGER);
     expect(statement.Condition).toEqual({ StringEqualsIfExists: { 'events:creatorAccount': CONSUMER } });
     expect(statement.Action).not.toContain('events:PutEvents');
     for (const action of statement.Action as string[]) expect(action).toMatch(/Rule|Targets|Tag/i);
-    expect(JSON.stringify(statement.Resource)).toMatch(/:rule\//);
+    // Rules on this bus only: its name, which the policy cannot Ref (the bus would refer to itself).
+    expect(JSON.stringify(statement.Resource)).toContain(`:rule/${bus!.Properties.Name}/*`);
   });
 
   it('publishes the alert and pointer events’ schemas as JSONSchemaDraft4 in a registry of its own', () => {
@@ -117,6 +119,7 @@ describe('the construct', () => {
     });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Events::EventBus', { Name: 'panther-alerts', Description: 'ours' });
+    expect(Object.values(template.findResources('AWS::Events::EventBus')).map((bus) => bus.Properties.Policy)).toEqual([undefined]);
     template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
     expect(forwarder.bus?.eventBus.eventBusName).toBeDefined();
   });
