@@ -2,6 +2,7 @@
  * The forwarder's props for its EventBridge bus target (lib/alert-bus.ts), and their checks at synth.
  * Kept apart from forwarder-props.ts: the facade's props extend this interface.
  */
+import { Token } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 
 export interface AlertBusForwarderProps {
@@ -35,18 +36,17 @@ const EVENT_BUS_ARN = /^arn:aws[\w-]*:events:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:event
 
 /**
  * The bus props' problems, each named as the user typed the key (`key`), into the forwarder's one
- * list (forwarder-checks.ts). `isToken` tells a deploy-time value from a literal.
+ * list (forwarder-checks.ts). A deploy-time ARN (a token) is taken as it is.
  */
 export function collectAlertBusProblems(
   props: AlertBusForwarderProps,
   fail: (prop: string, why: string) => void,
   key: (prop: string) => string,
-  isToken: (value: string) => boolean,
 ): void {
   if (props.eventBus === true && props.eventBusArn !== undefined) fail('eventBus', `true or ${key('eventBusArn')}: give one, not both`);
   if (props.eventBusProps !== undefined && props.eventBus !== true)
     fail('eventBusProps', `needs ${key('eventBus')}: true (they shape the bus the stack creates)`);
-  if (props.eventBusArn !== undefined && !isToken(props.eventBusArn) && !EVENT_BUS_ARN.test(props.eventBusArn))
+  if (props.eventBusArn !== undefined && !Token.isUnresolved(props.eventBusArn) && !EVENT_BUS_ARN.test(props.eventBusArn))
     fail('eventBusArn', `must be an event bus ARN, got ${JSON.stringify(props.eventBusArn)}`);
 }
 

@@ -65,7 +65,7 @@ export function collectForwarderProblems(
   checkWhatApplies(config, given, fail, key);
   checkEscapeHatches(given, fail, key);
   checkEdge(config, fail, key);
-  collectAlertBusProblems(given, fail, key, Token.isUnresolved);
+  collectAlertBusProblems(given, fail, key);
   return { ...config, routes };
 }
 

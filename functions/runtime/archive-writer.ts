@@ -16,7 +16,7 @@ import type { ArchiveTarget } from '../core/delivery';
 import type { TargetOutcome } from '../core/webhook-core';
 import { type AwsClientTarget, S3_WRITE_LIMITS } from './aws-client-options';
 import { describeError } from './errors';
-import { type SharedClientConfig, signedRequest } from './signed-request';
+import { type SharedClientConfig, type SignedRequest, signedRequest } from './signed-request';
 
 /** Writes one target's object with the delivery's body; never throws (the outcome says how it went). */
 export type ArchiveSender = (target: ArchiveTarget, body: string, signal?: AbortSignal) => Promise<TargetOutcome>;
@@ -56,7 +56,7 @@ export function archiveSender(
   env: NodeJS.ProcessEnv = process.env,
 ): ArchiveSender {
   /** A bucket's endpoint is part of its request's set-up: one per bucket (a function writes to one). */
-  const requests = new Map<string, ReturnType<typeof signedRequest>>();
+  const requests = new Map<string, SignedRequest>();
   const requestTo = (bucket: string) => {
     let request = requests.get(bucket);
     if (request === undefined) {
