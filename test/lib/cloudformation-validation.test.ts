@@ -10,12 +10,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, CfnResource } from 'aws-cdk-lib';
 import { buildForwarderApp } from '../../lib/forwarder-app';
-import { withCdkValidation } from '../support/cdk-validation';
+import { CDK_JSON_CONTEXT, withCdkValidation } from '../support/cdk-validation';
 import { withEnv } from '../support/with-env';
 import { EVERY_OPTION } from './fixtures/every-option';
 
-const cdkJsonContext = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
-  .context;
+const cdkJsonContext = CDK_JSON_CONTEXT;
 
 /** What validation-report.json holds: a report per plugin that found something. */
 interface ValidationReport {
@@ -63,16 +62,30 @@ const INBOX_ONLY: Readonly<Record<string, string>> = {
 /** CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION as `cdk synth` sets them from a profile. */
 const IN_ACCOUNT = { CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'eu-west-1' };
 
+/** The templates checked: between them, every context key. */
+const TEMPLATES: ReadonlyArray<readonly [name: string, options: Readonly<Record<string, string>>]> = [
+  ['the defaults', { alarmEmail: 'soc@example.com' }],
+  ['every optional part', EVERY_OPTION],
+  ['the other choices', OTHER_CHOICES],
+  ['the inbox as the only door', INBOX_ONLY],
+];
+
 const findings = (report: ValidationReport) => report.pluginReports.flatMap((r) => r.violations);
 
 describe("aws-cdk-lib's CloudFormation validation, as `cdk synth` runs it", () => {
-  it.each([
-    ['the defaults', { alarmEmail: 'soc@example.com' }],
-    ['every optional part', EVERY_OPTION],
-    ['the other choices', OTHER_CHOICES],
-    ['the inbox as the only door', INBOX_ONLY],
-  ])('passes %s with no finding', (_name, options) => {
+  it.each(TEMPLATES)('passes %s with no finding', (_name, options) => {
     expect(findings(validated(options))).toEqual([]);
+  });
+
+  it('between those templates, sets every context key the app reads (a new key fails here until it is added)', () => {
+    const app = new App();
+    const read = jest.spyOn(app.node, 'tryGetContext');
+    buildForwarderApp(app);
+    // Ours only: aws-cdk-lib reads its flags and settings (@aws-cdk/…, aws:cdk:…) through the same call.
+    const keys = new Set(read.mock.calls.map(([key]) => key).filter((key) => !/cdk/i.test(key)));
+    expect(keys.size).toBeGreaterThan(20);
+    const set = new Set(TEMPLATES.flatMap(([, options]) => Object.keys(options)));
+    expect([...keys].filter((key) => !set.has(key))).toEqual([]);
   });
 
   it('passes every optional part deployed with an account and region (partition literals) with no finding', () => {

@@ -9,17 +9,16 @@
  * for `new App()`, and pass cdk-nag.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { buildForwarderApp } from '../../lib/forwarder-app';
+import { CDK_JSON_CONTEXT } from '../support/cdk-validation';
 import { withEnv } from '../support/with-env';
 
 const recommended: Readonly<Record<string, unknown>> = CURRENTLY_RECOMMENDED_FLAGS;
-const cdkJsonContext = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
-  .context;
+const cdkJsonContext = CDK_JSON_CONTEXT;
 
 /** Each recommended flag that the context leaves out or sets to another value, with both values. */
 function flagMismatches(context: Readonly<Record<string, unknown>>): string[] {

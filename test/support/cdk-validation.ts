@@ -1,4 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { withEnv } from './with-env';
+
+/** cdk.json's context: what `cdk synth` adds to every app (feature flags, validateAgainstDefaultRules). */
+export const CDK_JSON_CONTEXT: Readonly<Record<string, unknown>> = (
+  JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
+).context;
 
 /**
  * aws-cdk-lib validates every synthesized template against CloudFormation's schemas (an error under

@@ -29,15 +29,15 @@ const results = [];
 for (const dir of process.argv.slice(2)) {
   process.chdir(dir);
   const files = filesIn(dir);
-  let errors = '';
-  const stderr = new Writable({
+  let messages = '';
+  const collect = new Writable({
     write(chunk, _encoding, done) {
-      errors += chunk;
+      messages += chunk;
       done();
     },
   });
   // The report goes to a file (`--output-to`): the command line writes it to process.stdout otherwise.
-  const code = await depcruise(files, { config: '.dependency-cruiser.cjs', outputTo: '.report' }, { stdout: stderr, stderr });
-  results.push({ code, output: readFileSync('.report', 'utf8') + errors });
+  const code = await depcruise(files, { config: '.dependency-cruiser.cjs', outputTo: '.report' }, { stdout: collect, stderr: collect });
+  results.push({ code, output: readFileSync('.report', 'utf8') + messages });
 }
 process.stdout.write(JSON.stringify(results));

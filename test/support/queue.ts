@@ -21,7 +21,7 @@ export interface DrainOptions {
 
 /**
  * Messages visible, in flight and delayed, by the queue's own counts (exact on fauxqs:
- * test/local/embedded-sqs-counts.test.ts holds it to that).
+ * test/local/embedded-sqs.test.ts holds it to that).
  */
 export async function messagesHeld(sqs: SQSClient, queueUrl: string): Promise<number> {
   const { Attributes = {} } = await sqs.send(
